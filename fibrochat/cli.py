@@ -1,0 +1,140 @@
+"""The command line: `fibrochat` (chat), `ask`, `eval`, `check`. main(argv) returns the exit status.
+
+Exit status: 0 done; 1 a check or eval that found problems; 2 bad usage or knowledge that cannot be
+loaded (one line on stderr naming the file, the line and the problem; never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from . import __version__
+from .engine import Chatbot
+from .errors import FibrochatError
+from .render import render_reply
+
+PROG = "fibrochat"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line on stderr and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _knowledge_options() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group("knowledge")
+    group.add_argument(
+        "--documents", action="append", type=Path, metavar="PATH",
+        help="a Markdown file or a folder of them; repeatable; replaces the packaged documents",
+    )
+    group.add_argument(
+        "--intents", action="append", type=Path, metavar="PATH",
+        help="a YAML file or a folder of them; repeatable; replaces the packaged intents",
+    )
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    knowledge = _knowledge_options()
+    parser = _Parser(
+        prog=PROG,
+        parents=[knowledge],
+        description="Answers questions about fibromyalgia by quoting curated sources, with where each quote "
+        "comes from. Information only, not medical advice. With no command: the chat (or, with piped input, "
+        "one answer per line).",
+        epilog="Examples:  fibrochat    |    fibrochat ask \"is fibromyalgia autoimmune?\"    |    "
+        "echo \"what is LDN\" | fibrochat --json",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--json", action="store_true", help="piped input: print one JSON reply per line")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    ask = commands.add_parser("ask", parents=[knowledge], help="answer one question and exit")
+    ask.add_argument("question", nargs="+", help="the question (quote it, or just type the words)")
+    ask.add_argument("--json", action="store_true", help="print the reply as JSON")
+
+    evaluate = commands.add_parser("eval", parents=[knowledge], help="measure answers on a labelled question file")
+    evaluate.add_argument("file", type=Path, help="YAML list of labelled cases")
+    evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+
+    commands.add_parser("check", parents=[knowledge], help="lint the knowledge: schema, anchors, reachability")
+    return parser
+
+
+def load_bot(args: argparse.Namespace) -> Chatbot:
+    return Chatbot.from_paths(documents=args.documents, intents=args.intents)
+
+
+def _width(stream: TextIO) -> int | None:
+    return min(shutil.get_terminal_size().columns, 100) if stream.isatty() else None
+
+
+def run_ask(args: argparse.Namespace, out: TextIO) -> int:
+    bot = load_bot(args)
+    reply = bot.ask(" ".join(args.question))
+    if args.json:
+        out.write(json.dumps(reply.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        out.write(render_reply(reply, footer=bot.messages.disclaimer_short, width=_width(out)) + "\n")
+    return 0
+
+
+def run_eval(args: argparse.Namespace, out: TextIO) -> int:
+    from .evaluation import evaluate, format_report, load_cases
+
+    bot = load_bot(args)
+    report = evaluate(bot, load_cases(args.file))
+    if args.json:
+        out.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(format_report(report) + "\n")
+    return 0 if not report.failures else 1
+
+
+def run_check(args: argparse.Namespace, out: TextIO) -> int:
+    from .lint import format_findings, lint
+
+    bot = load_bot(args)
+    findings = lint(bot)
+    out.write(format_findings(findings) + "\n")
+    return 1 if any(f.level == "error" for f in findings) else 0
+
+
+def run_default(args: argparse.Namespace, out: TextIO) -> int:
+    bot = load_bot(args)
+    if sys.stdin is not None and sys.stdin.isatty() and out.isatty() and not args.json:
+        from .repl import run_chat
+
+        return run_chat(bot, args)
+    from .batch import run_batch
+
+    return run_batch(bot, sys.stdin, out, as_json=args.json)
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
+    """Run the command line; returns the exit status instead of exiting."""
+    out = out if out is not None else sys.stdout
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    handlers = {"ask": run_ask, "eval": run_eval, "check": run_check, None: run_default}
+    try:
+        return handlers[args.command](args, out)
+    except FibrochatError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

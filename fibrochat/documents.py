@@ -1,0 +1,183 @@
+"""Markdown → Document: front matter, a section tree with stable anchors, and quotable passages.
+
+Only the Markdown a curator needs is understood: optional `---` front matter (title, source, note),
+ATX headings (`#` … `######`), paragraphs, and `-`, `*`, `+` or `1.` lists. A paragraph that ends in a
+colon and is followed by a list forms one passage with it, so the quote keeps the sentence that
+introduces the list. Passage text is an exact slice of the file, so quotes stand word for word in it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from .errors import ContentError
+from .model import Document, Passage, Section
+from .text import slug
+
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+\S")
+_FRONT_KEYS = {"title", "source", "note", "url"}
+
+
+def read_text(path: Path) -> str:
+    """Read a knowledge file as UTF-8, turning every failure into a ContentError."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ContentError(str(path), None, "no such file") from None
+    except IsADirectoryError:
+        raise ContentError(str(path), None, "is a folder, expected a file") from None
+    except PermissionError:
+        raise ContentError(str(path), None, "permission denied") from None
+    except OSError as error:
+        raise ContentError(str(path), None, error.strerror or "cannot be read") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ContentError(str(path), line, "not valid UTF-8 text") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _front_matter(text: str, where: str) -> tuple[dict[str, str], int]:
+    """Parse a leading `---` block; return its fields and the index of the first body line."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return {}, 0
+    for end in range(1, len(lines)):
+        if lines[end].strip() in ("---", "..."):
+            break
+    else:
+        raise ContentError(where, 1, "front matter opened with '---' is never closed")
+    try:
+        data = yaml.safe_load("\n".join(lines[1:end])) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        raise ContentError(where, line, f"front matter is not valid YAML: {getattr(error, 'problem', error)}")
+    if not isinstance(data, dict):
+        raise ContentError(where, 2, "front matter must be 'key: value' lines")
+    fields: dict[str, str] = {}
+    for key, value in data.items():
+        if key not in _FRONT_KEYS:
+            allowed = ", ".join(sorted(_FRONT_KEYS))
+            raise ContentError(where, 2, f"unknown front matter key {key!r} (allowed: {allowed})")
+        if not isinstance(value, str) or not value.strip():
+            raise ContentError(where, 2, f"front matter {key!r} must be a non-empty text")
+        fields[str(key)] = value.strip()
+    return fields, end + 1
+
+
+def parse_markdown(text: str, *, where: str, doc_id: str) -> Document:
+    """Parse Markdown text into a Document; `where` names the file in errors."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    front, start = _front_matter(text, where)
+    lines = text.split("\n")
+
+    headings: list[tuple[int, int, str]] = []  # (line index, level, title)
+    for index in range(start, len(lines)):
+        match = _HEADING.match(lines[index])
+        if match:
+            headings.append((index, len(match.group(1)), match.group(2).strip()))
+    if not headings:
+        raise ContentError(where, None, "no headings: a document needs '#' headings to divide it into sections")
+
+    title = front.get("title")
+    if title is None and sum(1 for _, level, _ in headings if level == 1) == 1 and headings[0][1] == 1:
+        title = headings[0][2]
+    skip_title_heading = title is not None and headings[0][1] == 1 and headings[0][2] == title
+    if title is None:
+        title = doc_id
+
+    sections: list[Section] = []
+    stack: list[tuple[int, str]] = []
+    used_anchors: dict[str, int] = {}
+    for position, (index, level, heading) in enumerate(headings):
+        end = headings[position + 1][0] if position + 1 < len(headings) else len(lines)
+        passages = _passages(lines, index + 1, end)
+        if position == 0 and skip_title_heading:
+            if passages:
+                sections.append(_section(heading, (heading,), level, index, passages, used_anchors))
+            continue
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        stack.append((level, heading))
+        path = tuple(name for _, name in stack)
+        sections.append(_section(heading, path, level, index, passages, used_anchors))
+
+    if not any(section.passages for section in sections):
+        raise ContentError(where, None, "no text under any heading: nothing to quote")
+    return Document(
+        id=doc_id,
+        title=title,
+        source=front.get("source", ""),
+        note=front.get("note", ""),
+        path=where,
+        text=text,
+        sections=tuple(sections),
+    )
+
+
+def _section(
+    heading: str, path: tuple[str, ...], level: int, index: int, passages: tuple[Passage, ...],
+    used_anchors: dict[str, int],
+) -> Section:
+    anchor = slug(heading)
+    count = used_anchors.get(anchor, 0) + 1
+    used_anchors[anchor] = count
+    if count > 1:
+        anchor = f"{anchor}-{count}"
+    return Section(title=heading, path=path, anchor=anchor, level=level, line=index + 1, passages=passages)
+
+
+def _passages(lines: list[str], begin: int, end: int) -> tuple[Passage, ...]:
+    """Split the lines between two headings into passages (blocks separated by blank lines)."""
+    blocks: list[tuple[int, int]] = []
+    index = begin
+    while index < end:
+        if not lines[index].strip():
+            index += 1
+            continue
+        first = index
+        while index < end and lines[index].strip():
+            index += 1
+        blocks.append((first, index))
+    merged: list[tuple[int, int]] = []
+    for first, last in blocks:
+        starts_list = _LIST_ITEM.match(lines[first]) is not None
+        if merged and starts_list:
+            prev_first, prev_last = merged[-1]
+            if lines[prev_last - 1].rstrip().endswith(":") and not _LIST_ITEM.match(lines[prev_first]):
+                merged[-1] = (prev_first, last)
+                continue
+        merged.append((first, last))
+    return tuple(Passage(text="\n".join(lines[first:last]).strip(), line=first + 1) for first, last in merged)
+
+
+def load_document(path: Path) -> Document:
+    """Load one Markdown file."""
+    return parse_markdown(read_text(path), where=str(path), doc_id=path.stem)
+
+
+def load_documents(paths: list[Path]) -> tuple[Document, ...]:
+    """Load Markdown files, and every `*.md` file (sorted) inside folders."""
+    documents: list[Document] = []
+    for path in paths:
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*.md") if p.is_file())
+            if not files:
+                raise ContentError(str(path), None, "folder holds no Markdown (*.md) documents")
+            documents.extend(load_document(file) for file in files)
+        elif not path.exists():
+            raise ContentError(str(path), None, "no such file or folder")
+        else:
+            documents.append(load_document(path))
+    seen: dict[str, str] = {}
+    for document in documents:
+        if document.id in seen:
+            raise ContentError(document.path, None, f"document id {document.id!r} also used by {seen[document.id]}")
+        seen[document.id] = document.path
+    return tuple(documents)

@@ -1,0 +1,324 @@
+"""Chatbot: loads the knowledge once, then answers questions as a pure function of (question, context).
+
+The order on every turn is fixed: clean the input, safety first, then follow-up resolution, retrieval
+and the decision between answer, clarify, smalltalk and fallback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from .knowledge import Knowledge, PathLike, load_knowledge
+from .matching import INTENT_PREFIX, SECTION_PREFIX, Analysis, Index, Scored
+from .messages import Messages, build_messages, parse_messages
+from .model import Candidate, Citation, Context, Document, Intent, Passage, Reply, Section
+from .text import normalise
+
+if TYPE_CHECKING:
+    from .conversation import Conversation
+
+MAX_QUESTION_CHARS = 1000
+"""Longer input is cut to this many characters (with a note): no real question is longer."""
+
+ANSWER_THRESHOLD = 0.42
+SMALLTALK_THRESHOLD = 0.6
+CLARIFY_MARGIN = 0.015
+MAX_PASSAGES = 3
+MAX_SUGGESTIONS = 3
+EXTRA_KEYS = frozenset({"messages"})
+
+
+class Chatbot:
+    """A loaded knowledge base that answers questions. Immutable after construction: share it freely."""
+
+    def __init__(self, knowledge: Knowledge | None = None) -> None:
+        self.knowledge = knowledge if knowledge is not None else load_knowledge(extra_keys=EXTRA_KEYS)
+        self.messages: Messages = build_messages(
+            [parse_messages(value, path, line) for key, value, path, line in self.knowledge.extra if key == "messages"]
+        )
+        self.index = Index(self.knowledge.documents, self.knowledge.intents, self.knowledge.lexicon)
+        analyse = self.index.analyzer.analyse
+        self._topics = tuple(
+            (name, tuple(frozenset(analyse(cue, correct=False).terms) for cue in cues))
+            for name, cues in self.knowledge.lexicon.topics
+        )
+        self._followup_cues = frozenset(self.knowledge.lexicon.followup_cues)
+
+    @classmethod
+    def from_paths(
+        cls, documents: Sequence[PathLike] | None = None, intents: Sequence[PathLike] | None = None
+    ) -> Chatbot:
+        """Load Markdown files/folders and YAML files/folders; None = the packaged ones, [] = none."""
+        return cls(load_knowledge(documents, intents, extra_keys=EXTRA_KEYS))
+
+    def ask(self, question: str) -> Reply:
+        """Answer one question with no conversation context. Safe to call from many threads."""
+        return self.answer(question, Context())[0]
+
+    def conversation(self) -> Conversation:
+        """A new conversation (one per user) that remembers context for follow-ups."""
+        from .conversation import Conversation
+
+        return Conversation(self)
+
+    # -- the pipeline ---------------------------------------------------------------------------------
+
+    def answer(self, question: str, context: Context) -> tuple[Reply, Context]:
+        """Answer `question` in `context`; return the reply and the context for the next turn."""
+        if not isinstance(question, str):
+            raise TypeError(f"question must be a str, not {type(question).__name__}")
+        cleaned, note = self._clean(question)
+        if not normalise(cleaned):
+            return self._empty_reply(), context
+
+        analysis = self.index.analyse(cleaned)
+        resolved, followup_topic = self._resolve_followup(cleaned, analysis, context)
+        ranked = self.index.rank(resolved)
+        reply, chosen = self._decide(resolved, ranked)
+        if note:
+            reply = _with_note(reply, note)
+        if followup_topic and reply.kind == "answer":
+            reply = _with_note(reply, self.messages.followup_note.format(topic=followup_topic))
+        return reply, self._next_context(context, resolved, reply, chosen)
+
+    def _clean(self, question: str) -> tuple[str, str | None]:
+        text = question.encode("utf-8", "replace").decode("utf-8").replace("\x00", " ")
+        if len(text) > MAX_QUESTION_CHARS:
+            return text[:MAX_QUESTION_CHARS], self.messages.truncated.format(limit=MAX_QUESTION_CHARS)
+        return text, None
+
+    def topic_of(self, analysis: Analysis) -> str | None:
+        """The lexicon topic a question names, if any (the first listed wins)."""
+        terms = set(analysis.all_terms)
+        for name, cues in self._topics:
+            if any(cue and cue <= terms for cue in cues):
+                return name
+        return None
+
+    def _resolve_followup(self, text: str, analysis: Analysis, context: Context) -> tuple[Analysis, str | None]:
+        """Lean a question on the previous turn's topic when it names none of its own."""
+        if not context.topic:
+            return analysis, None
+        words = set(analysis.normalised.split())
+        padded = f" {analysis.normalised} "
+        has_cue = bool(words & self._followup_cues) or any(
+            f" {cue} " in padded for cue in self._followup_cues if " " in cue
+        )
+        topic = self.topic_of(analysis)
+        if topic is None:
+            specific = [t for t in analysis.terms if t not in self.index.generic and t in self.index.vocabulary]
+            if analysis.unknown and not has_cue:
+                return analysis, None
+            if has_cue or len(specific) <= 1:
+                return self.index.analyse(f"{text} {context.topic}"), context.topic
+            return analysis, None
+        if topic != context.topic and has_cue and context.aspect:
+            others = [t for t in analysis.terms if t not in self.index.generic]
+            if len(others) <= 3:
+                return self.index.analyse(f"{' '.join(context.aspect)} {text}"), None
+        return analysis, None
+
+    def _decide(self, analysis: Analysis, ranked: list[Scored]) -> tuple[Reply, Scored | None]:
+        candidates = tuple(Candidate(s.key, self._label(s.key), s.score, s.via) for s in ranked)
+        if not ranked:
+            return self._fallback(ranked, candidates), None
+        top = ranked[0]
+        if top.key.startswith(INTENT_PREFIX):
+            intent = self.index.intents[top.key[len(INTENT_PREFIX) :]]
+            if intent.kind == "smalltalk" and top.score >= SMALLTALK_THRESHOLD:
+                return self._smalltalk(intent, top, candidates), top
+            if intent.kind == "unanswerable" and top.score >= ANSWER_THRESHOLD:
+                return self._fallback(ranked, candidates, intent=intent, score=top.score), top
+        sections = [s for s in ranked if s.key.startswith(SECTION_PREFIX)]
+        if not sections or sections[0].score < ANSWER_THRESHOLD or top.key.startswith(INTENT_PREFIX):
+            return self._fallback(ranked, candidates), None
+        best = sections[0]
+        runner = sections[1] if len(sections) > 1 else None
+        if runner is not None and runner.score >= ANSWER_THRESHOLD and best.score - runner.score < CLARIFY_MARGIN:
+            return self._clarify(analysis, best, runner, candidates), best
+        return self._answer(analysis, best, runner, candidates), best
+
+    # -- replies ----------------------------------------------------------------------------------------
+
+    def _intent_of(self, scored: Scored) -> Intent | None:
+        if scored.via.startswith(INTENT_PREFIX):
+            intent_id = scored.via[len(INTENT_PREFIX) :].split(":", 1)[0]
+            return self.index.intents.get(intent_id)
+        return None
+
+    def _section(self, key: str) -> tuple[Document, Section]:
+        return self.index.sections[key]
+
+    def _label(self, key: str) -> str:
+        if key.startswith(SECTION_PREFIX):
+            document, section = self._section(key)
+            return " › ".join(section.path)
+        return key
+
+    def _quotes(self, analysis: Analysis, key: str, limit: int) -> list[Citation]:
+        """The section's passages (the most relevant ones when there are many), in reading order."""
+        document, section = self._section(key)
+        passages: list[Passage] = list(section.passages)
+        if len(passages) > limit:
+            terms = set(analysis.terms)
+
+            def relevance(passage: Passage) -> float:
+                words = set(self.index.analyzer.analyse(passage.text, correct=False).terms)
+                return sum(self.index.weight(t) for t in terms & words)
+
+            keep = sorted(passages, key=relevance, reverse=True)[:limit]
+            passages = [p for p in passages if p in keep]
+        return [Citation(document.title, section.path, section.anchor, p.text) for p in passages]
+
+    def _answer(self, analysis: Analysis, best: Scored, runner: Scored | None, candidates: tuple[Candidate, ...]) -> Reply:
+        intent = self._intent_of(best)
+        citations = self._quotes(analysis, best.key, MAX_PASSAGES)
+        if intent is not None:
+            for cite in intent.cites[1:]:
+                citations.extend(self._quotes(analysis, SECTION_PREFIX + cite, 1))
+        margin = best.score - runner.score if runner is not None else best.score
+        confidence = _confidence(best.score, margin)
+        lead = intent.lead if intent is not None else None
+        return Reply(
+            kind="answer",
+            text=_answer_text(lead, citations),
+            citations=tuple(citations),
+            disclaimer=self.messages.disclaimer,
+            intent=intent.id if intent is not None else None,
+            confidence=confidence,
+            suggestions=self._suggestions_after(best.key, intent),
+            lead=lead,
+            candidates=candidates,
+        )
+
+    def _clarify(self, analysis: Analysis, best: Scored, runner: Scored, candidates: tuple[Candidate, ...]) -> Reply:
+        options = [self._question_for(best), self._question_for(runner)]
+        citations = self._quotes(analysis, best.key, 1) + self._quotes(analysis, runner.key, 1)
+        text = "\n".join([self.messages.clarify, *(f"{n}. {option}" for n, option in enumerate(options, 1))])
+        return Reply(
+            kind="clarify",
+            text=text,
+            citations=tuple(citations),
+            disclaimer=self.messages.disclaimer,
+            intent=None,
+            confidence=_confidence(best.score, 0.0),
+            suggestions=tuple(options),
+            candidates=candidates,
+        )
+
+    def _smalltalk(self, intent: Intent, top: Scored, candidates: tuple[Candidate, ...]) -> Reply:
+        return Reply(
+            kind="smalltalk",
+            text=intent.response or "",
+            disclaimer=self.messages.disclaimer,
+            intent=intent.id,
+            confidence=_confidence(top.score, top.score),
+            suggestions=intent.suggestions,
+            candidates=candidates,
+        )
+
+    def _fallback(
+        self, ranked: list[Scored], candidates: tuple[Candidate, ...], *, intent: Intent | None = None, score: float = 0.0
+    ) -> Reply:
+        suggestions = intent.suggestions if intent is not None and intent.suggestions else self._nearby(ranked)
+        lines = [intent.response if intent is not None and intent.response else self.messages.fallback]
+        if suggestions:
+            lines.append(self.messages.fallback_suggest)
+            lines.extend(f"- {s}" for s in suggestions)
+        return Reply(
+            kind="fallback",
+            text="\n".join(lines),
+            disclaimer=self.messages.disclaimer,
+            intent=intent.id if intent is not None else None,
+            confidence=_confidence(score, score) if intent is not None else 0.0,
+            suggestions=tuple(suggestions),
+            candidates=candidates,
+        )
+
+    def _empty_reply(self) -> Reply:
+        return Reply(
+            kind="fallback",
+            text=self.messages.empty,
+            disclaimer=self.messages.disclaimer,
+            suggestions=self._nearby([]),
+        )
+
+    # -- suggestions ------------------------------------------------------------------------------------
+
+    def _question_for(self, scored_or_key: Scored | str) -> str:
+        """A question a person could type to reach this target again."""
+        key = scored_or_key if isinstance(scored_or_key, str) else scored_or_key.key
+        intent = self._intent_of(scored_or_key) if isinstance(scored_or_key, Scored) else None
+        if intent is None:
+            intent = self._primary_intent(key)
+        if intent is not None:
+            return _as_question(intent.questions[0])
+        return self._section(key)[1].title
+
+    def _primary_intent(self, key: str) -> Intent | None:
+        for intent in self.index.intents.values():
+            if intent.kind == "faq" and SECTION_PREFIX + intent.cites[0] == key:
+                return intent
+        return None
+
+    def _nearby(self, ranked: list[Scored]) -> tuple[str, ...]:
+        """Answerable questions near what was asked, or the curated starting points when nothing is near."""
+        keys = [s.key for s in ranked if s.key.startswith(SECTION_PREFIX)]
+        if len(keys) < MAX_SUGGESTIONS:
+            keys += [SECTION_PREFIX + i.cites[0] for i in self.index.intents.values() if i.kind == "faq"]
+            keys += list(self.index.sections)
+        chosen: list[str] = []
+        for key in dict.fromkeys(keys):
+            question = self._question_for(key)
+            if question not in chosen:
+                chosen.append(question)
+            if len(chosen) == MAX_SUGGESTIONS:
+                break
+        return tuple(chosen)
+
+    def _suggestions_after(self, key: str, intent: Intent | None) -> tuple[str, ...]:
+        if intent is not None and intent.suggestions:
+            return intent.suggestions[:MAX_SUGGESTIONS]
+        document, section = self._section(key)
+        siblings = [
+            k for k, (d, s) in self.index.sections.items()
+            if d is document and s.path[:-1] == section.path[:-1] and k != key
+        ]
+        return tuple(self._question_for(k) for k in siblings[:MAX_SUGGESTIONS])
+
+    # -- context ----------------------------------------------------------------------------------------
+
+    def _next_context(self, context: Context, analysis: Analysis, reply: Reply, chosen: Scored | None) -> Context:
+        if reply.kind != "answer" or chosen is None:
+            return Context(context.topic, context.section, context.aspect, context.turns + 1)
+        intent = self._intent_of(chosen)
+        topic = self.topic_of(analysis) or (intent.topic if intent is not None else None) or context.topic
+        cue_terms = {t for name, cues in self._topics for cue in cues for t in cue}
+        aspect = tuple(t for t in analysis.terms if t not in cue_terms)[:4]
+        return Context(topic, chosen.key, aspect, context.turns + 1)
+
+
+def _confidence(score: float, margin: float) -> float:
+    """Map a match score (and its lead over the runner-up) to 0..1; rises with the chance of being right."""
+    base = max(0.0, min(1.0, (score - 0.25) / 0.6))
+    return round(base * (0.75 + 0.25 * min(1.0, margin / 0.15)), 3)
+
+
+def _as_question(text: str) -> str:
+    text = text.strip()
+    text = text[0].upper() + text[1:]
+    return text if text.endswith(("?", ".", "!")) else text + "?"
+
+
+def _answer_text(lead: str | None, citations: list[Citation]) -> str:
+    parts: list[str] = [lead] if lead else []
+    for citation in citations:
+        parts.append(f"“{citation.quote}”\n— {citation.document} › {' › '.join(citation.section)}")
+    return "\n\n".join(parts)
+
+
+def _with_note(reply: Reply, note: str) -> Reply:
+    from dataclasses import replace
+
+    return replace(reply, text=f"{note}\n\n{reply.text}")

@@ -1,0 +1,215 @@
+"""YAML → Intent objects and the Lexicon, validated with errors that name file, line and problem.
+
+A file holds any of two top-level keys: `intents` (a list of intents) and `lexicon` (synonyms, brand
+expansions, stop words, topics and follow-up cues). Intents and lexicons from several files are merged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from .errors import ContentError
+from .model import Intent, IntentKind, Lexicon
+from .text import normalise
+from .yamlfile import fields, line_of, load_yaml
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_KINDS: tuple[IntentKind, ...] = ("faq", "smalltalk", "safety", "unanswerable")
+_INTENT_KEYS = {"id", "kind", "questions", "cites", "lead", "response", "suggestions", "topic"}
+_LEXICON_KEYS = {"synonyms", "expansions", "stopwords", "topics", "followup_cues", "generic"}
+_TOP_KEYS = {"intents", "lexicon"}
+
+ExtraSection = Callable[[Any, str, int | None], None]
+
+
+@dataclass(frozen=True, slots=True)
+class IntentFile:
+    """What one YAML file contributed."""
+
+    path: str
+    intents: tuple[Intent, ...]
+    lexicon: Lexicon
+    extra: tuple[tuple[str, Any, int | None], ...]
+
+
+def _text(value: Any, where: str, line: int | None, what: str) -> str:
+    if isinstance(value, bool):
+        raise ContentError(where, line, f"{what} must be a text, got {value} (YAML reads yes/no/on/off as true/false: quote it)")
+    if isinstance(value, int | float):
+        return str(value)
+    if not isinstance(value, str) or not value.strip():
+        raise ContentError(where, line, f"{what} must be a non-empty text")
+    return value.strip()
+
+
+def _texts(value: Any, where: str, line: int | None, what: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        raise ContentError(where, line, f"{what} must be a non-empty list of texts")
+    return tuple(_text(item, where, line, f"each of {what}") for item in value)
+
+
+def _intent(data: Any, where: str, fallback_line: int | None) -> Intent:
+    line = line_of(data, fallback_line)
+    if not isinstance(data, dict):
+        raise ContentError(where, line, "each intent must be a mapping with 'id' and 'questions'")
+    data = fields(data)
+    unknown = sorted(str(key) for key in data if key not in _INTENT_KEYS)
+    if unknown:
+        allowed = ", ".join(sorted(_INTENT_KEYS))
+        raise ContentError(where, line, f"unknown key {unknown[0]!r} in intent (allowed: {allowed})")
+    if "id" not in data:
+        raise ContentError(where, line, "intent has no 'id'")
+    intent_id = _text(data["id"], where, line, "'id'")
+    if not _ID.match(intent_id):
+        raise ContentError(where, line, f"intent id {intent_id!r}: use lower-case letters, digits, '.', '-', '_'")
+    kind = data.get("kind", "faq")
+    if kind not in _KINDS:
+        raise ContentError(where, line, f"intent {intent_id!r}: kind must be one of {', '.join(_KINDS)}")
+    if "questions" not in data:
+        raise ContentError(where, line, f"intent {intent_id!r} has no 'questions'")
+    questions = _texts(data["questions"], where, line, f"intent {intent_id!r}: 'questions'")
+    cites = _texts(data["cites"], where, line, f"intent {intent_id!r}: 'cites'") if "cites" in data else ()
+    response = _text(data["response"], where, line, f"intent {intent_id!r}: 'response'") if "response" in data else None
+    lead = _text(data["lead"], where, line, f"intent {intent_id!r}: 'lead'") if "lead" in data else None
+    if kind == "faq" and not cites:
+        raise ContentError(where, line, f"faq intent {intent_id!r} must cite at least one section ('cites')")
+    if kind != "faq" and response is None:
+        raise ContentError(where, line, f"{kind} intent {intent_id!r} needs a 'response'")
+    if kind != "faq" and lead is not None:
+        raise ContentError(where, line, f"intent {intent_id!r}: only faq intents have a 'lead'")
+    suggestions = (
+        _texts(data["suggestions"], where, line, f"intent {intent_id!r}: 'suggestions'") if "suggestions" in data else ()
+    )
+    topic = _text(data["topic"], where, line, f"intent {intent_id!r}: 'topic'") if "topic" in data else None
+    return Intent(
+        id=intent_id,
+        kind=cast(IntentKind, kind),
+        questions=questions,
+        cites=cites,
+        lead=lead,
+        response=response,
+        suggestions=suggestions,
+        topic=topic,
+        path=where,
+        line=line or 0,
+    )
+
+
+def _phrase_map(value: Any, where: str, line: int | None, what: str) -> tuple[tuple[str, str], ...]:
+    """`canonical: [variant, …]` → (normalised variant, normalised canonical) pairs."""
+    if not isinstance(value, dict):
+        raise ContentError(where, line, f"lexicon {what} must map a word to a list of words")
+    pairs: list[tuple[str, str]] = []
+    for key, variants in fields(value).items():
+        target = normalise(_text(key, where, line, f"a {what} key"))
+        for variant in _texts(variants, where, line, f"lexicon {what} {key!r}"):
+            source = normalise(variant)
+            if not source:
+                raise ContentError(where, line, f"lexicon {what} {key!r}: {variant!r} has no letters or digits")
+            pairs.append((source, target))
+    return tuple(pairs)
+
+
+def _words(value: Any, where: str, line: int | None, what: str) -> frozenset[str]:
+    return frozenset(normalise(word) for word in _texts(value, where, line, f"lexicon {what!r}"))
+
+
+def _lexicon(data: Any, where: str, fallback_line: int | None) -> Lexicon:
+    line = line_of(data, fallback_line)
+    if not isinstance(data, dict):
+        raise ContentError(where, line, "'lexicon' must be a mapping")
+    data = fields(data)
+    unknown = sorted(str(key) for key in data if key not in _LEXICON_KEYS)
+    if unknown:
+        allowed = ", ".join(sorted(_LEXICON_KEYS))
+        raise ContentError(where, line, f"unknown key {unknown[0]!r} in lexicon (allowed: {allowed})")
+    topics: list[tuple[str, tuple[str, ...]]] = []
+    if "topics" in data:
+        raw = data["topics"]
+        if not isinstance(raw, dict):
+            raise ContentError(where, line, "lexicon topics must map a topic to the words that name it")
+        for name, cues in fields(raw).items():
+            phrase = normalise(_text(name, where, line, "a topic name"))
+            topics.append((phrase, tuple(normalise(c) for c in _texts(cues, where, line, f"topic {name!r}"))))
+    return Lexicon(
+        synonyms=_phrase_map(data["synonyms"], where, line, "synonyms") if "synonyms" in data else (),
+        expansions=_phrase_map(data["expansions"], where, line, "expansions") if "expansions" in data else (),
+        stopwords=_words(data["stopwords"], where, line, "stopwords") if "stopwords" in data else frozenset(),
+        topics=tuple(topics),
+        followup_cues=_words(data["followup_cues"], where, line, "followup_cues")
+        if "followup_cues" in data
+        else frozenset(),
+        generic=_words(data["generic"], where, line, "generic") if "generic" in data else frozenset(),
+    )
+
+
+def load_intent_file(path: Path, extra_keys: frozenset[str] = frozenset()) -> IntentFile:
+    """Load one YAML file; keys in `extra_keys` are handed back untouched for another layer to parse."""
+    where = str(path)
+    data = load_yaml(path)
+    if data is None:
+        raise ContentError(where, None, "empty file: expected 'intents:' or 'lexicon:'")
+    if not isinstance(data, dict):
+        raise ContentError(where, 1, "expected a mapping with 'intents:' or 'lexicon:' at the top")
+    top_line = line_of(data, 1)
+    allowed_keys = _TOP_KEYS | extra_keys
+    body = fields(data)
+    for key in body:
+        if key not in allowed_keys:
+            raise ContentError(where, top_line, f"unknown top-level key {key!r} (allowed: {', '.join(sorted(allowed_keys))})")
+    intents: list[Intent] = []
+    if "intents" in body:
+        raw = body["intents"]
+        if not isinstance(raw, list):
+            raise ContentError(where, top_line, "'intents' must be a list")
+        intents = [_intent(item, where, top_line) for item in raw]
+    lexicon = _lexicon(body["lexicon"], where, top_line) if "lexicon" in body else Lexicon()
+    extra = tuple((key, body[key], top_line) for key in sorted(extra_keys) if key in body)
+    return IntentFile(path=where, intents=tuple(intents), lexicon=lexicon, extra=extra)
+
+
+def yaml_files(paths: list[Path]) -> list[Path]:
+    """YAML files named directly, and every *.yaml / *.yml file (sorted) inside folders."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+            if not found:
+                raise ContentError(str(path), None, "folder holds no YAML (*.yaml) files")
+            files.extend(found)
+        elif not path.exists():
+            raise ContentError(str(path), None, "no such file or folder")
+        else:
+            files.append(path)
+    return files
+
+
+def merge_lexicons(lexicons: list[Lexicon]) -> Lexicon:
+    """One lexicon from several files, in file order."""
+    return Lexicon(
+        synonyms=tuple(pair for lex in lexicons for pair in lex.synonyms),
+        expansions=tuple(pair for lex in lexicons for pair in lex.expansions),
+        stopwords=frozenset(word for lex in lexicons for word in lex.stopwords),
+        topics=tuple(topic for lex in lexicons for topic in lex.topics),
+        followup_cues=frozenset(word for lex in lexicons for word in lex.followup_cues),
+        generic=frozenset(word for lex in lexicons for word in lex.generic),
+    )
+
+
+def check_unique_ids(files: list[IntentFile]) -> None:
+    """Two intents with the same id would make replies ambiguous: refuse them."""
+    seen: dict[str, Intent] = {}
+    for file in files:
+        for intent in file.intents:
+            if intent.id in seen:
+                first = seen[intent.id]
+                raise ContentError(
+                    intent.path, intent.line, f"duplicate intent id {intent.id!r} (first at {first.path}:{first.line})"
+                )
+            seen[intent.id] = intent

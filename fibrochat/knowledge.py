@@ -1,0 +1,70 @@
+"""Load documents and intents together and check that they fit: every cited anchor exists, ids are unique.
+
+The result is one immutable Knowledge value, so a bot is either fully loaded or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from .documents import load_documents
+from .errors import ContentError
+from .intents import check_unique_ids, load_intent_file, merge_lexicons, yaml_files
+from .model import Document, Intent, Lexicon
+from .resources import default_documents, default_intents
+
+PathLike = str | Path
+
+
+@dataclass(frozen=True, slots=True)
+class Knowledge:
+    """Everything a bot answers from."""
+
+    documents: tuple[Document, ...]
+    intents: tuple[Intent, ...]
+    lexicon: Lexicon
+    extra: tuple[tuple[str, Any, str, int | None], ...] = ()
+
+
+def load_knowledge(
+    documents: Sequence[PathLike] | None = None,
+    intents: Sequence[PathLike] | None = None,
+    *,
+    extra_keys: frozenset[str] = frozenset(),
+) -> Knowledge:
+    """Load Markdown documents and YAML intents; None means the packaged ones, [] means none."""
+    document_paths = default_documents() if documents is None else [Path(p) for p in documents]
+    intent_paths = default_intents() if intents is None else [Path(p) for p in intents]
+    docs = load_documents(document_paths) if document_paths else ()
+    files = [load_intent_file(path, extra_keys) for path in yaml_files(intent_paths)] if intent_paths else []
+    check_unique_ids(files)
+    resolved = tuple(_resolve_cites(intent, docs) for file in files for intent in file.intents)
+    extra = tuple((key, value, file.path, line) for file in files for key, value, line in file.extra)
+    return Knowledge(docs, resolved, merge_lexicons([file.lexicon for file in files]), extra)
+
+
+def _resolve_cites(intent: Intent, documents: tuple[Document, ...]) -> Intent:
+    """Turn each cited anchor into "<document id>#<anchor>", or fail naming the intent's file and line."""
+    resolved: list[str] = []
+    for cite in intent.cites:
+        doc_id, _, anchor = cite.rpartition("#")
+        matches = [
+            f"{document.id}#{anchor}"
+            for document in documents
+            if (not doc_id or document.id == doc_id)
+            and (section := document.section(anchor)) is not None
+            and section.passages
+        ]
+        if not matches:
+            known = "" if documents else " (no documents are loaded)"
+            raise ContentError(intent.path, intent.line, f"intent {intent.id!r} cites {cite!r}, which no section has{known}")
+        if len(matches) > 1:
+            raise ContentError(
+                intent.path, intent.line, f"intent {intent.id!r} cites {cite!r}, found in several documents: "
+                f"write it as '<document>#{anchor}'"
+            )
+        resolved.append(matches[0])
+    return replace(intent, cites=tuple(resolved))

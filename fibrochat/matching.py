@@ -1,0 +1,279 @@
+"""The index built once at load, and `rank(question)`: scored candidates for the engine to choose from.
+
+Questions and knowledge pass through the same analysis: normalise, correct typos against the
+knowledge's own vocabulary (rapidfuzz), stem, fold synonyms to one spelling and add brand classes,
+drop stop words. Each candidate is scored two ways and the better one counts:
+
+* against the curated example questions of every intent (IDF-weighted word overlap, blended with a
+  rapidfuzz string similarity), credited to the intent's primary cited section;
+* against each section's own words (its heading path and passages), as a recall of the question's words.
+
+All of it is prepared in the constructor; a question costs a few dictionary look-ups per word.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from .model import Document, Intent, Lexicon, Section
+from .text import normalise, stem
+
+# Targets are keyed "section:<document id>#<anchor>" or "intent:<id>".
+SECTION_PREFIX = "section:"
+INTENT_PREFIX = "intent:"
+
+_EXAMPLE_FUZZ_SHARE = 0.25  # how much the rapidfuzz string similarity counts beside word overlap
+_SECTION_SCALE = 0.8  # section words are a weaker signal than curated example questions
+_FUZZ_CANDIDATES = 24  # examples re-scored with rapidfuzz per question
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """A text after analysis: its content words (stems) and what the analysis noticed on the way."""
+
+    normalised: str
+    terms: tuple[str, ...]
+    unknown: tuple[str, ...]
+    corrected: tuple[tuple[str, str], ...]
+    all_terms: tuple[str, ...]
+
+    @property
+    def content(self) -> str:
+        return " ".join(self.terms)
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A target with its score and how it was reached."""
+
+    key: str
+    score: float
+    via: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Example:
+    intent: Intent
+    text: str
+    terms: frozenset[str]
+    weight: float
+
+
+class Analyzer:
+    """Turns text into content terms using the lexicon; shared by the index and the questions."""
+
+    def __init__(self, lexicon: Lexicon, vocabulary_texts: Iterable[str]) -> None:
+        self._synonyms = self._phrase_table([(v, c) for v, c in lexicon.synonyms] + [(c, c) for _, c in lexicon.synonyms])
+        self._expansions = self._phrase_table(list(lexicon.expansions))
+        self.stopwords = frozenset(stem(word) for phrase in lexicon.stopwords for word in phrase.split())
+        self._stop_surface = frozenset(word for phrase in lexicon.stopwords for word in phrase.split())
+        surface: set[str] = set(self._stop_surface)
+        for text in vocabulary_texts:
+            surface.update(normalise(text).split())
+        for variant, canonical in (*lexicon.synonyms, *lexicon.expansions):
+            surface.update(variant.split())
+            surface.update(canonical.split())
+        self.surface = frozenset(surface)
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+        for word in sorted(self.surface):
+            if len(word) >= 4 and not word.isdigit():
+                self._by_length[len(word)].append(word)
+
+    @staticmethod
+    def _phrase_table(pairs: Sequence[tuple[str, str]]) -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
+        table: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = defaultdict(list)
+        seen: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
+        for variant, target in pairs:
+            source = tuple(stem(w) for w in variant.split())
+            result = tuple(stem(w) for w in target.split())
+            if source and (source, result) not in seen:
+                seen.add((source, result))
+                table[source[0]].append((source, result))
+        for entries in table.values():
+            entries.sort(key=lambda entry: -len(entry[0]))
+        return dict(table)
+
+    def correct(self, word: str) -> str | None:
+        """The nearest known word for an unknown one, or None when nothing is near enough."""
+        if len(word) < 5 or word.isdigit():
+            return None
+        max_edits = 1 if len(word) < 8 else 2
+        choices = [w for n in range(len(word) - max_edits, len(word) + max_edits + 1) for w in self._by_length.get(n, ())]
+        if not choices:
+            return None
+        found = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=max_edits)
+        return found[0] if found is not None else None
+
+    def analyse(self, text: str, *, correct: bool = True) -> Analysis:
+        normalised = normalise(text)
+        words: list[str] = []
+        unknown: list[str] = []
+        corrected: list[tuple[str, str]] = []
+        for word in normalised.split():
+            if correct and word not in self.surface:
+                fixed = self.correct(word)
+                if fixed is None:
+                    unknown.append(word)
+                else:
+                    corrected.append((word, fixed))
+                    word = fixed
+            words.append(word)
+        stems = [stem(word) for word in words]
+        canonical = self._apply(stems, self._synonyms, keep=False)
+        expanded = self._apply(canonical, self._expansions, keep=True)
+        terms = tuple(dict.fromkeys(t for t in expanded if t not in self.stopwords))
+        unknown_stems = tuple(stem(w) for w in unknown if w not in self._stop_surface)
+        return Analysis(normalised, terms, unknown_stems, tuple(corrected), tuple(expanded))
+
+    @staticmethod
+    def _apply(
+        tokens: list[str], table: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]], *, keep: bool
+    ) -> list[str]:
+        """Replace (or, with keep, add to) the longest matching phrase at each position."""
+        out: list[str] = []
+        index = 0
+        while index < len(tokens):
+            for source, target in table.get(tokens[index], ()):
+                if tuple(tokens[index : index + len(source)]) == source:
+                    if keep:
+                        out.extend(tokens[index : index + len(source)])
+                    out.extend(target)
+                    index += len(source)
+                    break
+            else:
+                out.append(tokens[index])
+                index += 1
+        return out
+
+
+class Index:
+    """Everything a question is scored against, prepared once."""
+
+    def __init__(self, documents: Sequence[Document], intents: Sequence[Intent], lexicon: Lexicon) -> None:
+        self.documents = tuple(documents)
+        self.intents = {intent.id: intent for intent in intents}
+        self.sections: dict[str, tuple[Document, Section]] = {}
+        for document in documents:
+            for section in document.sections:
+                if section.passages:
+                    self.sections[section_key(document, section)] = (document, section)
+        texts: list[str] = [intent_q for intent in intents for intent_q in intent.questions]
+        for document, section in self.sections.values():
+            texts.extend(section.path)
+            texts.extend(passage.text for passage in section.passages)
+        self.analyzer = Analyzer(lexicon, texts)
+        self.generic = frozenset(stem(w) for phrase in lexicon.generic for w in phrase.split())
+
+        section_bags: dict[str, frozenset[str]] = {}
+        heading_bags: dict[str, frozenset[str]] = {}
+        for key, (_, section) in self.sections.items():
+            heading_terms = self.analyzer.analyse(" ".join(section.path), correct=False).terms
+            passage_terms = [
+                term for passage in section.passages for term in self.analyzer.analyse(passage.text, correct=False).terms
+            ]
+            heading_bags[key] = frozenset(heading_terms)
+            section_bags[key] = frozenset(heading_terms) | frozenset(passage_terms)
+
+        intent_bags: dict[str, set[str]] = defaultdict(set)
+        raw_examples: list[tuple[Intent, str, frozenset[str]]] = []
+        for intent in intents:
+            if intent.kind == "safety":
+                continue
+            for question in intent.questions:
+                analysis = self.analyzer.analyse(question, correct=False)
+                raw_examples.append((intent, analysis.content, frozenset(analysis.terms)))
+                intent_bags[intent.id].update(analysis.terms)
+
+        bags = list(section_bags.values()) + [frozenset(bag) for bag in intent_bags.values()]
+        document_frequency: dict[str, int] = defaultdict(int)
+        for bag in bags:
+            for term in bag:
+                document_frequency[term] += 1
+        total = max(len(bags), 1)
+        self._unknown_weight = math.log(1 + total / 0.5)
+        self.weights = {term: math.log(1 + total / count) for term, count in document_frequency.items()}
+
+        self.examples = [
+            _Example(intent, text, terms, sum(self.weight(t) for t in terms)) for intent, text, terms in raw_examples
+        ]
+        self._example_postings: dict[str, list[int]] = defaultdict(list)
+        for position, example in enumerate(self.examples):
+            for term in example.terms:
+                self._example_postings[term].append(position)
+        self._section_postings: dict[str, list[str]] = defaultdict(list)
+        for key, bag in section_bags.items():
+            for term in bag:
+                self._section_postings[term].append(key)
+        self._headings = heading_bags
+        self.vocabulary = frozenset(document_frequency)
+
+    def weight(self, term: str) -> float:
+        return self.weights.get(term, self._unknown_weight)
+
+    def analyse(self, question: str) -> Analysis:
+        return self.analyzer.analyse(question)
+
+    def rank(self, analysis: Analysis, *, limit: int = 8) -> list[Scored]:
+        """Targets scored for this question, best first."""
+        terms = analysis.terms
+        if not terms:
+            return []
+        total = sum(self.weight(t) for t in terms) + sum(self._unknown_weight for t in analysis.unknown if t not in terms)
+        best: dict[str, Scored] = {}
+
+        overlap: dict[int, float] = defaultdict(float)
+        for term in terms:
+            w = self.weight(term)
+            for position in self._example_postings.get(term, ()):
+                overlap[position] += w
+        dice = {
+            position: 2 * shared / (total + self.examples[position].weight) for position, shared in overlap.items()
+        }
+        shortlist = sorted(dice, key=dice.__getitem__, reverse=True)[:_FUZZ_CANDIDATES]
+        for position in shortlist:
+            example = self.examples[position]
+            similarity = fuzz.token_sort_ratio(analysis.content, example.text) / 100
+            score = (1 - _EXAMPLE_FUZZ_SHARE) * dice[position] + _EXAMPLE_FUZZ_SHARE * similarity
+            intent = example.intent
+            key = section_target(intent) if intent.kind == "faq" else INTENT_PREFIX + intent.id
+            if key is None:
+                continue
+            if key not in best or score > best[key].score:
+                best[key] = Scored(key, score, f"{INTENT_PREFIX}{intent.id}: {example.text}")
+
+        recall: dict[str, float] = defaultdict(float)
+        for term in terms:
+            w = self.weight(term)
+            for key in self._section_postings.get(term, ()):
+                recall[key] += w
+        for key, shared in recall.items():
+            heading_share = sum(self.weight(t) for t in terms if t in self._headings[key]) / total
+            score = _SECTION_SCALE * (shared / total) * (0.8 + 0.2 * heading_share)
+            if key not in best or score > best[key].score:
+                best[key] = Scored(key, score, "section words")
+        return sorted(best.values(), key=lambda s: s.score, reverse=True)[:limit]
+
+    def specific_share(self, analysis: Analysis) -> float:
+        """How much of the question's weight lies in known, non-generic words (0..1)."""
+        total = sum(self.weight(t) for t in analysis.terms) + self._unknown_weight * len(
+            [t for t in analysis.unknown if t not in analysis.terms]
+        )
+        if total <= 0:
+            return 0.0
+        specific = sum(self.weight(t) for t in analysis.terms if t in self.vocabulary and t not in self.generic)
+        return specific / total
+
+
+def section_key(document: Document, section: Section) -> str:
+    return f"{SECTION_PREFIX}{document.id}#{section.anchor}"
+
+
+def section_target(intent: Intent) -> str | None:
+    """The key of an intent's primary cited section; cites are "<document id>#<anchor>" once loaded."""
+    return SECTION_PREFIX + intent.cites[0] if intent.cites else None

@@ -1,0 +1,64 @@
+"""Text normalisation and tokenisation: pure functions shared by the loaders and the matcher.
+
+Knowledge and questions go through the same functions, so what matters is that they are consistent,
+not that they are linguistically perfect.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+_POSSESSIVE = re.compile(r"(?<=\w)'s\b")
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
+
+
+def fold(text: str) -> str:
+    """Unicode-fold to plain lower-case ASCII letters where possible (é → e, ﬁ → fi)."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalise(text: str) -> str:
+    """Lower-case words separated by single spaces: quotes, punctuation and accents folded away."""
+    text = fold(text).translate(_APOSTROPHES)
+    text = _POSSESSIVE.sub("", text)
+    text = _APOSTROPHE.sub("", text)
+    return _NON_WORD.sub(" ", text).strip()
+
+
+def words(text: str) -> list[str]:
+    """The normalised words of `text`, in order."""
+    return normalise(text).split()
+
+
+def stem(word: str) -> str:
+    """A deliberately small suffix stripper, so "treatments"/"treatment" and "works"/"working" meet."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix):
+            root = word[: -len(suffix)] + keep
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                return word
+            if suffix == "es" and not word.endswith(("ches", "shes", "sses", "xes", "zes")):
+                continue
+            if len(root) >= 3:
+                return root
+    return word
+
+
+def slug(text: str) -> str:
+    """A stable URL-style anchor: "LDN's Impact on…" → "ldns-impact-on…"."""
+    return "-".join(normalise(text).split()) or "section"
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: escape sequences and control characters removed, newlines kept."""
+    text = _ANSI.sub("", text)
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))

@@ -1,0 +1,63 @@
+"""Safe YAML loading that remembers line numbers, so every content error can name file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .documents import read_text
+from .errors import ContentError
+
+try:  # the C loader is several times faster; fall back to pure Python where it is missing
+    _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _BaseLoader = yaml.SafeLoader
+
+LINE_KEY = "__line__"
+
+
+class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """A safe loader whose mappings carry the 1-based line they start on under LINE_KEY."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, str) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=True)
+        mapping[LINE_KEY] = node.start_mark.line + 1
+        return mapping
+
+
+def load_yaml(path: Path) -> Any:
+    """Parse one YAML file safely; any syntax problem becomes a ContentError with its line."""
+    text = read_text(path)
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader derives from SafeLoader
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = error.problem or error.context or "invalid YAML"
+        raise ContentError(str(path), line, f"invalid YAML: {problem}") from None
+    except yaml.YAMLError as error:
+        raise ContentError(str(path), None, f"invalid YAML: {error}") from None
+
+
+def line_of(data: Any, default: int | None = None) -> int | None:
+    """The line a mapping started on, if the loader recorded it."""
+    if isinstance(data, dict):
+        value = data.get(LINE_KEY)
+        if isinstance(value, int):
+            return value
+    return default
+
+
+def fields(data: dict[Any, Any]) -> dict[Any, Any]:
+    """A mapping without the bookkeeping key."""
+    return {key: value for key, value in data.items() if key != LINE_KEY}
