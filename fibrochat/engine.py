@@ -75,6 +75,9 @@ class Chatbot:
         analysis = self.index.analyse(cleaned)
         resolved, followup_topic = self._resolve_followup(cleaned, analysis, context)
         ranked = self.index.rank(resolved)
+        if resolved is not analysis and followup_topic is None and ranked and ranked[0].key == context.section:
+            # "what about X?" borrowed the last question's aspect but only found the last answer again
+            resolved, ranked = analysis, self.index.rank(analysis)
         reply, chosen = self._decide(resolved, ranked)
         if note:
             reply = _with_note(reply, note)

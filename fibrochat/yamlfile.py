@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _BaseLoader = yaml.SafeLoader
 
 LINE_KEY = "__line__"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
 
 
 class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
@@ -33,6 +35,15 @@ class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
         mapping: dict[Any, Any] = super().construct_mapping(node, deep=True)
         mapping[LINE_KEY] = node.start_mark.line + 1
         return mapping
+
+
+# YAML 1.1 reads yes/no/on/off as booleans, which silently breaks word lists ("on" as a stop word).
+# Like YAML 1.2, only true and false are booleans here.
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _BOOL_TAG]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+_LineLoader.add_implicit_resolver(_BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
 def load_yaml(path: Path) -> Any:
