@@ -31,6 +31,14 @@ INTENT_PREFIX = "intent:"
 _EXAMPLE_FUZZ_SHARE = 0.25  # how much the rapidfuzz string similarity counts beside word overlap
 _SECTION_SCALE = 0.8  # section words are a weaker signal than curated example questions
 _FUZZ_CANDIDATES = 24  # examples re-scored with rapidfuzz per question
+_SMALLTALK_MAX_WORDS = 6  # longer messages are questions, not greetings
+_SMALLTALK_RATIO_FLOOR = 70  # whole-text similarity below this says nothing
+_PHRASING_SHARE_INVERSE = 4  # a phrasing-only word weighs like a word found in a quarter of the sections
+_ENTITY_MISS_FACTOR = 0.6
+_EXPANSION_SHARE = 0.5
+_FULL_UNKNOWN_WORDS = 2  # unknown words beyond these count _EXTRA_UNKNOWN_SHARE of their weight
+_EXTRA_UNKNOWN_SHARE = 0.35
+_LONG_QUESTION_TERMS = 6  # from this many content words on, a question is a story around a question  # a candidate that lacks the subject the question names (e.g. "LDN") is scaled by this
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +50,7 @@ class Analysis:
     unknown: tuple[str, ...]
     corrected: tuple[tuple[str, str], ...]
     all_terms: tuple[str, ...]
+    added: frozenset[str] = frozenset()
 
     @property
     def content(self) -> str:
@@ -129,7 +138,8 @@ class Analyzer:
         expanded = self._apply(canonical, self._expansions, keep=True)
         terms = tuple(dict.fromkeys(t for t in expanded if t not in self.stopwords))
         unknown_stems = tuple(stem(w) for w in unknown if w not in self._stop_surface)
-        return Analysis(normalised, terms, unknown_stems, tuple(corrected), tuple(expanded))
+        added = frozenset(expanded) - frozenset(canonical)
+        return Analysis(normalised, terms, unknown_stems, tuple(corrected), tuple(expanded), added)
 
     @staticmethod
     def _apply(
@@ -190,14 +200,36 @@ class Index:
                 raw_examples.append((intent, analysis.content, frozenset(analysis.terms)))
                 intent_bags[intent.id].update(analysis.terms)
 
-        bags = list(section_bags.values()) + [frozenset(bag) for bag in intent_bags.values()]
+        # Rarity is judged on the knowledge itself: words that only curated questions use ("explain",
+        # "mechanism") are phrasing, not subject, and get a middling weight instead of a rare word's.
         document_frequency: dict[str, int] = defaultdict(int)
-        for bag in bags:
+        for bag in section_bags.values():
             for term in bag:
                 document_frequency[term] += 1
-        total = max(len(bags), 1)
-        self._unknown_weight = math.log(1 + total / 0.5)
+        total = max(len(section_bags), 1)
         self.weights = {term: math.log(1 + total / count) for term, count in document_frequency.items()}
+        # Words only out-of-scope or smalltalk examples use name what the knowledge does not cover: they
+        # weigh as much as a word nobody has seen, so they pull a question away from the sections.
+        self._unknown_weight = max(self.weights.values(), default=1.0) + 1.0
+        phrasing_weight = math.log(1 + _PHRASING_SHARE_INVERSE)
+        for intent in intents:
+            for term in intent_bags.get(intent.id, ()):
+                if intent.kind == "faq":
+                    self.weights.setdefault(term, phrasing_weight)
+        for bag in intent_bags.values():
+            for term in bag:
+                self.weights.setdefault(term, self._unknown_weight)
+        self.entities = frozenset(
+            term for _, cues in lexicon.topics for cue in cues for term in self.analyzer.analyse(cue, correct=False).terms
+        )
+        self._candidate_bags: dict[str, frozenset[str]] = {}
+        for key, bag in section_bags.items():
+            extra = {t for intent in intents if intent.kind == "faq" and section_target(intent) == key
+                     for t in intent_bags[intent.id]}
+            self._candidate_bags[key] = bag | frozenset(extra)
+        for intent in intents:
+            if intent.kind != "faq":
+                self._candidate_bags[INTENT_PREFIX + intent.id] = frozenset(intent_bags[intent.id])
 
         self.examples = [
             _Example(intent, text, terms, sum(self.weight(t) for t in terms)) for intent, text, terms in raw_examples
@@ -211,7 +243,17 @@ class Index:
             for term in bag:
                 self._section_postings[term].append(key)
         self._headings = heading_bags
-        self.vocabulary = frozenset(document_frequency)
+        # Smalltalk is often made only of stop words ("who are you"): match it on the whole text too.
+        self._smalltalk = {
+            f"{position}": normalise(question)
+            for position, (intent, question) in enumerate(
+                (intent, question) for intent in intents if intent.kind == "smalltalk" for question in intent.questions
+            )
+        }
+        self._smalltalk_intents = [
+            intent for intent in intents if intent.kind == "smalltalk" for _ in intent.questions
+        ]
+        self.vocabulary = frozenset(self.weights)
 
     def weight(self, term: str) -> float:
         return self.weights.get(term, self._unknown_weight)
@@ -222,24 +264,32 @@ class Index:
     def rank(self, analysis: Analysis, *, limit: int = 8) -> list[Scored]:
         """Targets scored for this question, best first."""
         terms = analysis.terms
-        if not terms:
-            return []
-        total = sum(self.weight(t) for t in terms) + sum(self._unknown_weight for t in analysis.unknown if t not in terms)
         best: dict[str, Scored] = {}
+        if len(analysis.normalised.split()) <= _SMALLTALK_MAX_WORDS and self._smalltalk:
+            found = process.extractOne(analysis.normalised, self._smalltalk, scorer=fuzz.ratio, processor=None)
+            if found is not None:
+                intent = self._smalltalk_intents[int(found[2])]
+                key = INTENT_PREFIX + intent.id
+                score = max(0.0, (found[1] - _SMALLTALK_RATIO_FLOOR) / (100 - _SMALLTALK_RATIO_FLOOR))
+                best[key] = Scored(key, score, f"{INTENT_PREFIX}{intent.id}: {found[0]}")
+        if not terms:
+            return list(best.values())
+        weights = self.question_weights(analysis)
+        total = sum(weights.values())
 
         overlap: dict[int, float] = defaultdict(float)
-        for term in terms:
-            w = self.weight(term)
+        for term, w in weights.items():
             for position in self._example_postings.get(term, ()):
                 overlap[position] += w
-        dice = {
-            position: 2 * shared / (total + self.examples[position].weight) for position, shared in overlap.items()
+        token_scores = {
+            position: self._example_score(shared, total, self.examples[position], weights)
+            for position, shared in overlap.items()
         }
-        shortlist = sorted(dice, key=dice.__getitem__, reverse=True)[:_FUZZ_CANDIDATES]
+        shortlist = sorted(token_scores, key=token_scores.__getitem__, reverse=True)[:_FUZZ_CANDIDATES]
         for position in shortlist:
             example = self.examples[position]
             similarity = fuzz.token_sort_ratio(analysis.content, example.text) / 100
-            score = (1 - _EXAMPLE_FUZZ_SHARE) * dice[position] + _EXAMPLE_FUZZ_SHARE * similarity
+            score = (1 - _EXAMPLE_FUZZ_SHARE) * token_scores[position] + _EXAMPLE_FUZZ_SHARE * similarity
             intent = example.intent
             key = section_target(intent) if intent.kind == "faq" else INTENT_PREFIX + intent.id
             if key is None:
@@ -248,16 +298,51 @@ class Index:
                 best[key] = Scored(key, score, f"{INTENT_PREFIX}{intent.id}: {example.text}")
 
         recall: dict[str, float] = defaultdict(float)
-        for term in terms:
-            w = self.weight(term)
+        for term, w in weights.items():
             for key in self._section_postings.get(term, ()):
                 recall[key] += w
         for key, shared in recall.items():
-            heading_share = sum(self.weight(t) for t in terms if t in self._headings[key]) / total
+            heading_share = sum(w for t, w in weights.items() if t in self._headings[key]) / total
             score = _SECTION_SCALE * (shared / total) * (0.8 + 0.2 * heading_share)
             if key not in best or score > best[key].score:
                 best[key] = Scored(key, score, "section words")
+        named = self.entities.intersection(terms)
+        if named:
+            for key, scored in best.items():
+                if not named & self._candidate_bags.get(key, frozenset()):
+                    best[key] = Scored(key, scored.score * _ENTITY_MISS_FACTOR, scored.via)
         return sorted(best.values(), key=lambda s: s.score, reverse=True)[:limit]
+
+    def question_weights(self, analysis: Analysis) -> dict[str, float]:
+        """Each content term's weight in this question.
+
+        Brand expansions count half (they restate a word already there); beyond the first two, unknown
+        words count less, so a long story around a real question is not drowned by its unknown words.
+        """
+        weights: dict[str, float] = {}
+        unknown_seen = 0
+        for term in analysis.terms:
+            w = self.weight(term)
+            if term in analysis.added:
+                w *= _EXPANSION_SHARE
+            if term not in self.weights:
+                unknown_seen += 1
+                if unknown_seen > _FULL_UNKNOWN_WORDS:
+                    w *= _EXTRA_UNKNOWN_SHARE
+            weights[term] = w
+        return weights
+
+    def _example_score(self, shared: float, total: float, example: _Example, weights: dict[str, float]) -> float:
+        """Word-overlap score of a question against one example question (0..1).
+
+        The Dice overlap suits short questions. A long message mostly tells a story, so there it may
+        instead score by how fully it covers the example, tempered by how much of it the example explains.
+        """
+        dice = 2 * shared / (total + example.weight)
+        if len(weights) < _LONG_QUESTION_TERMS or not example.weight:
+            return dice
+        covered = sum(self.weight(t) for t in example.terms if t in weights) / example.weight
+        return max(dice, math.sqrt(covered * shared / total))
 
     def specific_share(self, analysis: Analysis) -> float:
         """How much of the question's weight lies in known, non-generic words (0..1)."""

@@ -38,23 +38,32 @@ def words(text: str) -> list[str]:
 
 
 def stem(word: str) -> str:
-    """A deliberately small suffix stripper, so "treatments"/"treatment" and "works"/"working" meet."""
-    if len(word) <= 3 or word.isdigit():
+    """A deliberately small suffix stripper, so "treatments"/"treatment" and "causes"/"caused" meet."""
+    if len(word) <= 3 or not word.isalpha():
         return word
+    if word.endswith("ness") and len(word) > 6:
+        word = word[:-4]
     for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-        if word.endswith(suffix):
-            root = word[: -len(suffix)] + keep
-            if suffix == "s" and word.endswith(("ss", "us", "is")):
-                return word
-            if suffix == "es" and not word.endswith(("ches", "shes", "sses", "xes", "zes")):
-                continue
-            if len(root) >= 3:
-                return root
+        if not word.endswith(suffix):
+            continue
+        root = word[: -len(suffix)] + keep
+        if suffix == "s" and word.endswith(("ss", "us", "is")):
+            break
+        if suffix == "es" and not word.endswith(("ches", "shes", "sses", "xes", "zes")):
+            continue
+        if len(root) < 3:
+            break
+        if suffix in ("ing", "ed") and len(root) > 3 and root[-1] == root[-2] and root[-1] not in "lsz":
+            root = root[:-1]  # stopping → stop
+        word = root
+        break
+    if len(word) > 4 and word.endswith("e"):
+        word = word[:-1]  # cause / causes / caused / causing all meet at "caus"
     return word
 
 
 def slug(text: str) -> str:
-    """A stable URL-style anchor: "LDN's Impact on…" → "ldns-impact-on…"."""
+    """A stable URL-style anchor: "LDN’s Impact on…" → "ldn-impact-on…" (quotes and possessives folded)."""
     return "-".join(normalise(text).split()) or "section"
 
 
