@@ -21,9 +21,10 @@ if TYPE_CHECKING:
 MAX_QUESTION_CHARS = 1000
 """Longer input is cut to this many characters (with a note): no real question is longer."""
 
-ANSWER_THRESHOLD = 0.42
+ANSWER_THRESHOLD = 0.40
 SMALLTALK_THRESHOLD = 0.6
 CLARIFY_MARGIN = 0.015
+FOLLOWUP_SAME_SECTION_SCORE = 0.7  # "why?" leans wholly on the last answer: sure of the section, not of the need
 MAX_PASSAGES = 3
 MAX_SUGGESTIONS = 3
 EXTRA_KEYS = frozenset({"messages"})
@@ -38,11 +39,6 @@ class Chatbot:
             [parse_messages(value, path, line) for key, value, path, line in self.knowledge.extra if key == "messages"]
         )
         self.index = Index(self.knowledge.documents, self.knowledge.intents, self.knowledge.lexicon)
-        analyse = self.index.analyzer.analyse
-        self._topics = tuple(
-            (name, tuple(frozenset(analyse(cue, correct=False).terms) for cue in cues))
-            for name, cues in self.knowledge.lexicon.topics
-        )
         self._followup_cues = frozenset(self.knowledge.lexicon.followup_cues)
 
     @classmethod
@@ -70,12 +66,17 @@ class Chatbot:
             raise TypeError(f"question must be a str, not {type(question).__name__}")
         cleaned, note = self._clean(question)
         if not normalise(cleaned):
-            return self._empty_reply(), context
+            # only symbols/blank: ask for a question; words in a script we cannot read: say we have no source
+            has_words = any(ch.isalnum() for ch in cleaned)
+            return (self._fallback([], ()) if has_words else self._empty_reply()), context
 
         analysis = self.index.analyse(cleaned)
         resolved, followup_topic = self._resolve_followup(cleaned, analysis, context)
         ranked = self.index.rank(resolved)
-        if resolved is not analysis and followup_topic is None and ranked and ranked[0].key == context.section:
+        if followup_topic and context.section in self.index.sections and not analysis.terms:
+            # "why?", "why not?": nothing but the lean on the last turn, so stay with the last section
+            ranked = [Scored(context.section, FOLLOWUP_SAME_SECTION_SCORE, "follow-up on the last answer")]
+        elif resolved is not analysis and followup_topic is None and ranked and ranked[0].key == context.section:
             # "what about X?" borrowed the last question's aspect but only found the last answer again
             resolved, ranked = analysis, self.index.rank(analysis)
         reply, chosen = self._decide(resolved, ranked)
@@ -86,18 +87,19 @@ class Chatbot:
         return reply, self._next_context(context, resolved, reply, chosen)
 
     def _clean(self, question: str) -> tuple[str, str | None]:
-        text = question.encode("utf-8", "replace").decode("utf-8").replace("\x00", " ")
-        if len(text) > MAX_QUESTION_CHARS:
-            return text[:MAX_QUESTION_CHARS], self.messages.truncated.format(limit=MAX_QUESTION_CHARS)
-        return text, None
+        """Valid text (lone surrogates → '?'), no NULs, trimmed, and at most MAX_QUESTION_CHARS long."""
+        text = question.encode("utf-8", "replace").decode("utf-8").replace("\x00", " ").strip()
+        if len(text) <= MAX_QUESTION_CHARS:
+            return text, None
+        cut = text[:MAX_QUESTION_CHARS]
+        if not text[MAX_QUESTION_CHARS].isspace() and any(ch.isspace() for ch in cut):
+            cut = cut.rsplit(None, 1)[0]  # do not read half a word (it would be "corrected" into another)
+        return cut, self.messages.truncated.format(limit=MAX_QUESTION_CHARS)
 
     def topic_of(self, analysis: Analysis) -> str | None:
         """The lexicon topic a question names, if any (the first listed wins)."""
-        terms = set(analysis.all_terms)
-        for name, cues in self._topics:
-            if any(cue and cue <= terms for cue in cues):
-                return name
-        return None
+        named = self.index.topics_named(analysis.all_terms)
+        return named[0] if named else None
 
     def _resolve_followup(self, text: str, analysis: Analysis, context: Context) -> tuple[Analysis, str | None]:
         """Lean a question on the previous turn's topic when it names none of its own."""
@@ -138,7 +140,12 @@ class Chatbot:
             return self._fallback(ranked, candidates), None
         best = sections[0]
         runner = sections[1] if len(sections) > 1 else None
-        if runner is not None and runner.score >= ANSWER_THRESHOLD and best.score - runner.score < CLARIFY_MARGIN:
+        if (
+            runner is not None
+            and runner.score >= ANSWER_THRESHOLD
+            and best.score - runner.score < CLARIFY_MARGIN
+            and self._section(best.key)[1].path[:-1] != self._section(runner.key)[1].path[:-1]
+        ):
             return self._clarify(analysis, best, runner, candidates), best
         return self._answer(analysis, best, runner, candidates), best
 
@@ -297,7 +304,7 @@ class Chatbot:
             return Context(context.topic, context.section, context.aspect, context.turns + 1)
         intent = self._intent_of(chosen)
         topic = self.topic_of(analysis) or (intent.topic if intent is not None else None) or context.topic
-        cue_terms = {t for name, cues in self._topics for cue in cues for t in cue}
+        cue_terms = {t for _, cues in self.index.topics for cue in cues for t in cue}
         aspect = tuple(t for t in analysis.terms if t not in cue_terms)[:4]
         return Context(topic, chosen.key, aspect, context.turns + 1)
 

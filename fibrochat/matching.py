@@ -119,7 +119,7 @@ class Analyzer:
         found = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=max_edits)
         return found[0] if found is not None else None
 
-    def analyse(self, text: str, *, correct: bool = True) -> Analysis:
+    def analyse(self, text: str, *, correct: bool = True, expand: bool = True) -> Analysis:
         normalised = normalise(text)
         words: list[str] = []
         unknown: list[str] = []
@@ -135,7 +135,7 @@ class Analyzer:
             words.append(word)
         stems = [stem(word) for word in words]
         canonical = self._apply(stems, self._synonyms, keep=False)
-        expanded = self._apply(canonical, self._expansions, keep=True)
+        expanded = self._apply(canonical, self._expansions, keep=True) if expand else canonical
         terms = tuple(dict.fromkeys(t for t in expanded if t not in self.stopwords))
         unknown_stems = tuple(stem(w) for w in unknown if w not in self._stop_surface)
         added = frozenset(expanded) - frozenset(canonical)
@@ -219,8 +219,9 @@ class Index:
         for bag in intent_bags.values():
             for term in bag:
                 self.weights.setdefault(term, self._unknown_weight)
-        self.entities = frozenset(
-            term for _, cues in lexicon.topics for cue in cues for term in self.analyzer.analyse(cue, correct=False).terms
+        self.topics = tuple(
+            (name, tuple(frozenset(self.analyzer.analyse(cue, correct=False, expand=False).terms) for cue in cues))
+            for name, cues in lexicon.topics
         )
         self._candidate_bags: dict[str, frozenset[str]] = {}
         for key, bag in section_bags.items():
@@ -230,6 +231,7 @@ class Index:
         for intent in intents:
             if intent.kind != "faq":
                 self._candidate_bags[INTENT_PREFIX + intent.id] = frozenset(intent_bags[intent.id])
+        self._candidate_topics = {key: frozenset(self.topics_named(bag)) for key, bag in self._candidate_bags.items()}
 
         self.examples = [
             _Example(intent, text, terms, sum(self.weight(t) for t in terms)) for intent, text, terms in raw_examples
@@ -306,12 +308,17 @@ class Index:
             score = _SECTION_SCALE * (shared / total) * (0.8 + 0.2 * heading_share)
             if key not in best or score > best[key].score:
                 best[key] = Scored(key, score, "section words")
-        named = self.entities.intersection(terms)
+        named = frozenset(self.topics_named(analysis.all_terms))
         if named:
             for key, scored in best.items():
-                if not named & self._candidate_bags.get(key, frozenset()):
+                if not named & self._candidate_topics.get(key, frozenset()):
                     best[key] = Scored(key, scored.score * _ENTITY_MISS_FACTOR, scored.via)
         return sorted(best.values(), key=lambda s: s.score, reverse=True)[:limit]
+
+    def topics_named(self, terms: Iterable[str]) -> list[str]:
+        """The lexicon topics these terms name (a topic is named when all words of one of its cues occur)."""
+        present = set(terms)
+        return [name for name, cues in self.topics if any(cue and cue <= present for cue in cues)]
 
     def question_weights(self, analysis: Analysis) -> dict[str, float]:
         """Each content term's weight in this question.
