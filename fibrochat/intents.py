@@ -38,7 +38,9 @@ class IntentFile:
 
 def _text(value: Any, where: str, line: int | None, what: str) -> str:
     if isinstance(value, bool):
-        raise ContentError(where, line, f"{what} must be a text, got {value} (YAML reads yes/no/on/off as true/false: quote it)")
+        raise ContentError(
+            where, line, f"{what} must be a text, got {value} (YAML reads yes/no/on/off as true/false: quote it)"
+        )
     if isinstance(value, int | float):
         return str(value)
     if not isinstance(value, str) or not value.strip():
@@ -84,7 +86,9 @@ def _intent(data: Any, where: str, fallback_line: int | None) -> Intent:
     if kind != "faq" and lead is not None:
         raise ContentError(where, line, f"intent {intent_id!r}: only faq intents have a 'lead'")
     suggestions = (
-        _texts(data["suggestions"], where, line, f"intent {intent_id!r}: 'suggestions'") if "suggestions" in data else ()
+        _texts(data["suggestions"], where, line, f"intent {intent_id!r}: 'suggestions'")
+        if "suggestions" in data
+        else ()
     )
     topic = _text(data["topic"], where, line, f"intent {intent_id!r}: 'topic'") if "topic" in data else None
     return Intent(
@@ -162,7 +166,9 @@ def load_intent_file(path: Path, extra_keys: frozenset[str] = frozenset()) -> In
     body = fields(data)
     for key in body:
         if key not in allowed_keys:
-            raise ContentError(where, top_line, f"unknown top-level key {key!r} (allowed: {', '.join(sorted(allowed_keys))})")
+            raise ContentError(
+                where, top_line, f"unknown top-level key {key!r} (allowed: {', '.join(sorted(allowed_keys))})"
+            )
     intents: list[Intent] = []
     if "intents" in body:
         raw = body["intents"]

@@ -36,14 +36,21 @@ def load_knowledge(
     extra_keys: frozenset[str] = frozenset(),
 ) -> Knowledge:
     """Load Markdown documents and YAML intents; None means the packaged ones, [] means none."""
-    document_paths = default_documents() if documents is None else [Path(p) for p in documents]
-    intent_paths = default_intents() if intents is None else [Path(p) for p in intents]
+    document_paths = default_documents() if documents is None else _paths(documents)
+    intent_paths = default_intents() if intents is None else _paths(intents)
     docs = load_documents(document_paths) if document_paths else ()
     files = [load_intent_file(path, extra_keys) for path in yaml_files(intent_paths)] if intent_paths else []
     check_unique_ids(files)
     resolved = tuple(_resolve_cites(intent, docs) for file in files for intent in file.intents)
     extra = tuple((key, value, file.path, line) for file in files for key, value, line in file.extra)
     return Knowledge(docs, resolved, merge_lexicons([file.lexicon for file in files]), extra)
+
+
+def _paths(values: Sequence[PathLike] | PathLike) -> list[Path]:
+    """Paths from a list; a single path is one path (a str is a Sequence, and each letter is not a file)."""
+    if isinstance(values, str | Path):
+        return [Path(values)]
+    return [Path(value) for value in values]
 
 
 def _resolve_cites(intent: Intent, documents: tuple[Document, ...]) -> Intent:
@@ -60,11 +67,13 @@ def _resolve_cites(intent: Intent, documents: tuple[Document, ...]) -> Intent:
         ]
         if not matches:
             known = "" if documents else " (no documents are loaded)"
-            raise ContentError(intent.path, intent.line, f"intent {intent.id!r} cites {cite!r}, which no section has{known}")
+            problem = f"intent {intent.id!r} cites {cite!r}, which no section has{known}"
+            raise ContentError(intent.path, intent.line, problem)
         if len(matches) > 1:
             raise ContentError(
-                intent.path, intent.line, f"intent {intent.id!r} cites {cite!r}, found in several documents: "
-                f"write it as '<document>#{anchor}'"
+                intent.path,
+                intent.line,
+                f"intent {intent.id!r} cites {cite!r}, found in several documents: write it as '<document>#{anchor}'",
             )
         resolved.append(matches[0])
     return replace(intent, cites=tuple(resolved))

@@ -34,11 +34,11 @@ _FUZZ_CANDIDATES = 24  # examples re-scored with rapidfuzz per question
 _SMALLTALK_MAX_WORDS = 6  # longer messages are questions, not greetings
 _SMALLTALK_RATIO_FLOOR = 70  # whole-text similarity below this says nothing
 _PHRASING_SHARE_INVERSE = 4  # a phrasing-only word weighs like a word found in a quarter of the sections
-_ENTITY_MISS_FACTOR = 0.6
-_EXPANSION_SHARE = 0.5
+_ENTITY_MISS_FACTOR = 0.6  # a candidate that lacks the subject the question names (e.g. "LDN") is scaled by this
+_EXPANSION_SHARE = 0.5  # a brand's added class words restate the brand, so they count half
 _FULL_UNKNOWN_WORDS = 2  # unknown words beyond these count _EXTRA_UNKNOWN_SHARE of their weight
 _EXTRA_UNKNOWN_SHARE = 0.35
-_LONG_QUESTION_TERMS = 6  # from this many content words on, a question is a story around a question  # a candidate that lacks the subject the question names (e.g. "LDN") is scaled by this
+_LONG_QUESTION_TERMS = 6  # from this many content words on, a question is a story around a question
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +78,9 @@ class Analyzer:
     """Turns text into content terms using the lexicon; shared by the index and the questions."""
 
     def __init__(self, lexicon: Lexicon, vocabulary_texts: Iterable[str]) -> None:
-        self._synonyms = self._phrase_table([(v, c) for v, c in lexicon.synonyms] + [(c, c) for _, c in lexicon.synonyms])
+        self._synonyms = self._phrase_table(
+            [(v, c) for v, c in lexicon.synonyms] + [(c, c) for _, c in lexicon.synonyms]
+        )
         self._expansions = self._phrase_table(list(lexicon.expansions))
         self.stopwords = frozenset(stem(word) for phrase in lexicon.stopwords for word in phrase.split())
         self._stop_surface = frozenset(word for phrase in lexicon.stopwords for word in phrase.split())
@@ -113,7 +115,9 @@ class Analyzer:
         if len(word) < 5 or word.isdigit():
             return None
         max_edits = 1 if len(word) < 8 else 2
-        choices = [w for n in range(len(word) - max_edits, len(word) + max_edits + 1) for w in self._by_length.get(n, ())]
+        choices = [
+            w for n in range(len(word) - max_edits, len(word) + max_edits + 1) for w in self._by_length.get(n, ())
+        ]
         if not choices:
             return None
         found = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=max_edits)
@@ -174,7 +178,7 @@ class Index:
                 if section.passages:
                     self.sections[section_key(document, section)] = (document, section)
         texts: list[str] = [intent_q for intent in intents for intent_q in intent.questions]
-        for document, section in self.sections.values():
+        for _, section in self.sections.values():
             texts.extend(section.path)
             texts.extend(passage.text for passage in section.passages)
         self.analyzer = Analyzer(lexicon, texts)
@@ -185,7 +189,9 @@ class Index:
         for key, (_, section) in self.sections.items():
             heading_terms = self.analyzer.analyse(" ".join(section.path), correct=False).terms
             passage_terms = [
-                term for passage in section.passages for term in self.analyzer.analyse(passage.text, correct=False).terms
+                term
+                for passage in section.passages
+                for term in self.analyzer.analyse(passage.text, correct=False).terms
             ]
             heading_bags[key] = frozenset(heading_terms)
             section_bags[key] = frozenset(heading_terms) | frozenset(passage_terms)
@@ -216,8 +222,8 @@ class Index:
             for term in intent_bags.get(intent.id, ()):
                 if intent.kind == "faq":
                     self.weights.setdefault(term, phrasing_weight)
-        for bag in intent_bags.values():
-            for term in bag:
+        for intent_words in intent_bags.values():
+            for term in intent_words:
                 self.weights.setdefault(term, self._unknown_weight)
         self.topics = tuple(
             (name, tuple(frozenset(self.analyzer.analyse(cue, correct=False, expand=False).terms) for cue in cues))
@@ -225,8 +231,12 @@ class Index:
         )
         self._candidate_bags: dict[str, frozenset[str]] = {}
         for key, bag in section_bags.items():
-            extra = {t for intent in intents if intent.kind == "faq" and section_target(intent) == key
-                     for t in intent_bags[intent.id]}
+            extra = {
+                t
+                for intent in intents
+                if intent.kind == "faq" and section_target(intent) == key
+                for t in intent_bags[intent.id]
+            }
             self._candidate_bags[key] = bag | frozenset(extra)
         for intent in intents:
             if intent.kind != "faq":
@@ -252,9 +262,7 @@ class Index:
                 (intent, question) for intent in intents if intent.kind == "smalltalk" for question in intent.questions
             )
         }
-        self._smalltalk_intents = [
-            intent for intent in intents if intent.kind == "smalltalk" for _ in intent.questions
-        ]
+        self._smalltalk_intents = [intent for intent in intents if intent.kind == "smalltalk" for _ in intent.questions]
         self.vocabulary = frozenset(self.weights)
 
     def weight(self, term: str) -> float:
@@ -293,11 +301,11 @@ class Index:
             similarity = fuzz.token_sort_ratio(analysis.content, example.text) / 100
             score = (1 - _EXAMPLE_FUZZ_SHARE) * token_scores[position] + _EXAMPLE_FUZZ_SHARE * similarity
             intent = example.intent
-            key = section_target(intent) if intent.kind == "faq" else INTENT_PREFIX + intent.id
-            if key is None:
+            target = section_target(intent) if intent.kind == "faq" else INTENT_PREFIX + intent.id
+            if target is None:
                 continue
-            if key not in best or score > best[key].score:
-                best[key] = Scored(key, score, f"{INTENT_PREFIX}{intent.id}: {example.text}")
+            if target not in best or score > best[target].score:
+                best[target] = Scored(target, score, f"{INTENT_PREFIX}{intent.id}: {example.text}")
 
         recall: dict[str, float] = defaultdict(float)
         for term, w in weights.items():

@@ -18,6 +18,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 LINE_KEY = "__line__"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
@@ -26,11 +27,15 @@ class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
+            if key_node.tag == _MERGE_TAG:  # `<<: *base` is merged (and may be overridden) by PyYAML itself
+                continue
             key = self.construct_object(key_node, deep=deep)
-            if isinstance(key, str) and key in seen:
+            if isinstance(key, list | dict | set):
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                    None, None, "a key must be a plain word, not a list or mapping", key_node.start_mark
                 )
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
             seen.add(key)
         mapping: dict[Any, Any] = super().construct_mapping(node, deep=True)
         mapping[LINE_KEY] = node.start_mark.line + 1
@@ -43,14 +48,15 @@ _LineLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != _BOOL_TAG]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
-_LineLoader.add_implicit_resolver(_BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_TRUE_FALSE = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_LineLoader.add_implicit_resolver(_BOOL_TAG, _TRUE_FALSE, list("tTfF"))
 
 
 def load_yaml(path: Path) -> Any:
     """Parse one YAML file safely; any syntax problem becomes a ContentError with its line."""
     text = read_text(path)
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader derives from SafeLoader
+        return yaml.load(text, Loader=_LineLoader)  # _LineLoader derives from SafeLoader
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -58,6 +64,8 @@ def load_yaml(path: Path) -> Any:
         raise ContentError(str(path), line, f"invalid YAML: {problem}") from None
     except yaml.YAMLError as error:
         raise ContentError(str(path), None, f"invalid YAML: {error}") from None
+    except RecursionError:
+        raise ContentError(str(path), None, "invalid YAML: nested too deeply") from None
 
 
 def line_of(data: Any, default: int | None = None) -> int | None:
