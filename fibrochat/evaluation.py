@@ -19,7 +19,11 @@ from .text import normalise
 from .yamlfile import fields, line_of, load_yaml
 
 EXPECTS = ("section", "smalltalk", "safety", "fallback")
-_CASE_KEYS = {"q", "expect", "sections", "tags", "turns"}
+KINDS = ("answer", "clarify", "smalltalk", "safety", "fallback")
+CONFIDENCE_BANDS = (0.0, 0.25, 0.5, 0.75)
+"""Lower edges of the confidence bands the report checks calibration on (answers only)."""
+_TURN_KEYS = {"q", "expect", "sections", "tags"}
+_CASE_KEYS = {"turns", "tags"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +38,14 @@ class Turn:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
+    """One turn asked: what came back and whether it was right (a quote not word for word is never right)."""
+
     turn: Turn
     kind: str
     section: str | None
     correct: bool
     verbatim: bool
+    confidence: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +75,8 @@ class Report:
     safety_false_alarms: int
     quotes_not_verbatim: int
     failures: tuple[Outcome, ...] = field(default=())
+    confusion: dict[str, dict[str, int]] = field(default_factory=dict)
+    calibration: tuple[tuple[float, Ratio], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -78,6 +87,10 @@ class Report:
             "in_scope_wrongly_declined": self.wrongly_declined.to_dict(),
             "safety": {"missed": self.safety_missed, "false_alarms": self.safety_false_alarms},
             "quotes_not_verbatim": self.quotes_not_verbatim,
+            "confusion": {expect: dict(got) for expect, got in self.confusion.items()},
+            "calibration": [
+                {"confidence_from": low, **ratio.to_dict()} for low, ratio in self.calibration
+            ],
             "failures": [
                 {
                     "q": o.turn.question,
@@ -86,6 +99,9 @@ class Report:
                     "sections": list(o.turn.sections),
                     "got": o.kind,
                     "section": o.section,
+                    "followup": o.turn.followup,
+                    "verbatim": o.verbatim,
+                    "confidence": round(o.confidence, 3),
                 }
                 for o in self.failures
             ],
@@ -97,9 +113,10 @@ def _turn(data: Any, where: str, line: int | None, tags: tuple[str, ...], follow
     if not isinstance(data, dict):
         raise ContentError(where, line, "each case must be a mapping with 'q' and 'expect'")
     data = fields(data)
-    unknown = sorted(str(k) for k in data if k not in _CASE_KEYS)
+    unknown = sorted(str(k) for k in data if k not in _TURN_KEYS)
     if unknown:
-        raise ContentError(where, line, f"unknown key {unknown[0]!r} in case (allowed: {', '.join(sorted(_CASE_KEYS))})")
+        allowed = ", ".join(sorted(_TURN_KEYS))
+        raise ContentError(where, line, f"unknown key {unknown[0]!r} in case (allowed: {allowed})")
     question = data.get("q")
     if not isinstance(question, str):
         raise ContentError(where, line, "case has no 'q' text")
@@ -111,26 +128,40 @@ def _turn(data: Any, where: str, line: int | None, tags: tuple[str, ...], follow
         raise ContentError(where, line, "'sections' must be a list of headings")
     if expect == "section" and not sections:
         raise ContentError(where, line, "a case expecting a section must list 'sections'")
-    own_tags = data.get("tags", [])
-    if not isinstance(own_tags, list):
-        raise ContentError(where, line, "'tags' must be a list")
-    return Turn(question, str(expect), tuple(sections), tags + tuple(str(t) for t in own_tags), followup, line or 0)
+    own_tags = _tags(data, where, line)
+    return Turn(question, str(expect), tuple(sections), tags + own_tags, followup, line or 0)
 
 
-def load_cases(path: Path) -> list[list[Turn]]:
+def _tags(data: dict[Any, Any], where: str, line: int | None) -> tuple[str, ...]:
+    tags = data.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str | int | float) for t in tags):
+        raise ContentError(where, line, "'tags' must be a list of words, e.g. [paraphrase, typo]")
+    return tuple(str(t) for t in tags)
+
+
+def load_cases(path: Path | str) -> list[list[Turn]]:
     """Each case as the list of turns asked in one conversation."""
+    path = Path(path)
     where = str(path)
     data = load_yaml(path)
     if not isinstance(data, list):
-        raise ContentError(where, 1, "an evaluation file is a YAML list of cases")
+        raise ContentError(where, line_of(data, 1), "an evaluation file is a YAML list of cases")
+    if not data:
+        raise ContentError(where, 1, "the evaluation file holds no cases")
     cases: list[list[Turn]] = []
     for item in data:
         line = line_of(item)
         if isinstance(item, dict) and "turns" in item:
-            turns = item["turns"]
+            body = fields(item)
+            unknown = sorted(str(k) for k in body if k not in _CASE_KEYS)
+            if unknown:
+                raise ContentError(
+                    where, line, f"unknown key {unknown[0]!r} in a multi-turn case (allowed: turns, tags)"
+                )
+            turns = body["turns"]
             if not isinstance(turns, list) or not turns:
                 raise ContentError(where, line, "'turns' must be a non-empty list of cases")
-            tags = tuple(str(t) for t in item.get("tags", []) or [])
+            tags = _tags(body, where, line)
             cases.append([_turn(t, where, line, tags, index > 0) for index, t in enumerate(turns)])
         else:
             cases.append([_turn(item, where, line, (), False)])
@@ -145,7 +176,8 @@ def judge(turn: Turn, reply: Reply) -> bool:
     """Right when the kind matches and, for sections, the first citation's leaf heading is acceptable."""
     if turn.expect == "section":
         leaf = _leaf(reply)
-        return reply.kind == "answer" and leaf is not None and normalise(leaf) in {normalise(s) for s in turn.sections}
+        acceptable = {normalise(s) for s in turn.sections}
+        return reply.kind == "answer" and leaf is not None and normalise(leaf) in acceptable
     expected_kind = turn.expect
     return reply.kind == expected_kind
 
@@ -162,7 +194,9 @@ def evaluate(bot: Chatbot, cases: list[list[Turn]]) -> Report:
         conversation = bot.conversation()
         for turn in case:
             reply = conversation.ask(turn.question)
-            outcomes.append(Outcome(turn, reply.kind, _leaf(reply), judge(turn, reply), _verbatim(bot, reply)))
+            verbatim = _verbatim(bot, reply)
+            right = judge(turn, reply) and verbatim
+            outcomes.append(Outcome(turn, reply.kind, _leaf(reply), right, verbatim, reply.confidence))
     return summarise(outcomes)
 
 
@@ -170,7 +204,17 @@ def _ratio(outcomes: list[Outcome]) -> Ratio:
     return Ratio(sum(o.correct for o in outcomes), len(outcomes))
 
 
+def _calibration(outcomes: list[Outcome]) -> tuple[tuple[float, Ratio], ...]:
+    """Share right per confidence band, over answers: it should rise from band to band."""
+    bands: dict[float, list[Outcome]] = defaultdict(list)
+    for outcome in outcomes:
+        if outcome.kind == "answer":
+            bands[max(low for low in CONFIDENCE_BANDS if outcome.confidence >= low)].append(outcome)
+    return tuple((low, _ratio(bands[low])) for low in CONFIDENCE_BANDS if bands[low])
+
+
 def summarise(outcomes: list[Outcome]) -> Report:
+    """Tally outcomes into the report's figures."""
     by_expect: dict[str, list[Outcome]] = defaultdict(list)
     by_tag: dict[str, list[Outcome]] = defaultdict(list)
     for outcome in outcomes:
@@ -190,6 +234,12 @@ def summarise(outcomes: list[Outcome]) -> Report:
         safety_false_alarms=sum(o.turn.expect != "safety" and o.kind == "safety" for o in outcomes),
         quotes_not_verbatim=sum(not o.verbatim for o in outcomes),
         failures=tuple(o for o in outcomes if not o.correct),
+        confusion={
+            key: {kind: n for kind in KINDS if (n := sum(o.kind == kind for o in by_expect[key]))}
+            for key in EXPECTS
+            if key in by_expect
+        },
+        calibration=_calibration(outcomes),
     )
 
 
@@ -203,17 +253,36 @@ def format_report(report: Report) -> str:
     for o in report.failures:
         wanted = " | ".join(o.turn.sections) if o.turn.expect == "section" else o.turn.expect
         got = f"{o.kind}: {o.section}" if o.section else o.kind
-        lines.append(f"  line {o.turn.line}: {o.turn.question!r}\n      expected {wanted}\n      got      {got}")
+        if not o.verbatim:
+            got += "  (a quote is not word for word in its document)"
+        turn = " (follow-up turn)" if o.turn.followup else ""
+        lines.append(
+            f"  line {o.turn.line}{turn}: {o.turn.question!r}\n      expected {wanted}\n      got      {got}"
+        )
     if lines:
         lines.append("")
-    lines.append("By tag:")
-    lines.extend(f"  {tag:<14}{pct(ratio)}" for tag, ratio in report.by_tag.items())
-    lines.append("")
+    if report.by_tag:
+        lines.append("By tag:")
+        lines.extend(f"  {tag:<14}{pct(ratio)}" for tag, ratio in report.by_tag.items())
+        lines.append("")
     lines.append(f"Overall          {pct(report.overall)}")
     for key, ratio in report.by_expect.items():
         lines.append(f"  {key:<15}{pct(ratio)}")
     lines.append(f"Follow-up turns  {pct(report.followup)}")
-    lines.append(f"In-scope wrongly declined  {report.wrongly_declined.share:.1%} ({report.wrongly_declined.right})")
+    declined = report.wrongly_declined
+    lines.append(f"In-scope wrongly declined  {declined.share:.1%} ({declined.right}/{declined.total})")
     lines.append(f"Safety: missed {report.safety_missed}, false alarms {report.safety_false_alarms}")
     lines.append(f"Quotes not word for word: {report.quotes_not_verbatim}")
+    if report.confusion:
+        lines.append("")
+        lines.append("Expected → what came back:")
+        for key, kinds in report.confusion.items():
+            lines.append(f"  {key:<15}" + ", ".join(f"{kind} {n}" for kind, n in kinds.items()))
+    if report.calibration:
+        lines.append("")
+        lines.append("Answers right by confidence:")
+        edges = [*CONFIDENCE_BANDS[1:], 1.0]
+        for low, ratio in report.calibration:
+            high = edges[CONFIDENCE_BANDS.index(low)]
+            lines.append(f"  {low:.2f} to {high:.2f}  {pct(ratio)}")
     return "\n".join(lines)

@@ -1,0 +1,141 @@
+"""The curated fibromyalgia content (the packaged knowledge): it must do what it claims, measured.
+
+Engine behaviour is tested on the garden fixture elsewhere; these tests are about the content in
+intents/ and fibrochat/data/, so they fail when a curated question stops reaching its section.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fibrochat import Chatbot
+from fibrochat.evaluation import Report, evaluate, format_report, load_cases
+from fibrochat.lint import format_findings, lint
+from fibrochat.matching import SECTION_PREFIX
+from fibrochat.model import Reply
+
+DEV_SET = Path(__file__).parent / "data" / "dev.yaml"
+"""A copy of ../shared/eval/dev.yaml: a measuring set only; its questions never go into intents/."""
+
+# Issue 4's targets on the dev set.
+SECTION_RIGHT = 0.97
+FALLBACK_RIGHT = 0.95
+FOLLOWUP_RIGHT = 0.90
+SMALLTALK_RIGHT = 1.0
+WRONGLY_DECLINED = 0.02
+
+
+def _got(reply: Reply) -> str:
+    if reply.citations:
+        return f"{reply.kind}: {reply.citations[0].section[-1]}"
+    return f"{reply.kind} ({reply.intent})" if reply.intent else reply.kind
+
+
+def test_every_faq_example_reaches_its_own_section(default_bot: Chatbot) -> None:
+    """Issue 2's hard requirement: every curated example question reaches its own intent."""
+    misses: list[str] = []
+    faq = [intent for intent in default_bot.knowledge.intents if intent.kind == "faq"]
+    assert faq
+    for intent in faq:
+        document, section = default_bot.index.sections[SECTION_PREFIX + intent.cites[0]]
+        for question in intent.questions:
+            reply = default_bot.ask(question)
+            first = reply.citations[0] if reply.citations else None
+            if not (
+                reply.kind == "answer"
+                and first is not None
+                and (first.document, first.anchor) == (document.title, section.anchor)
+            ):
+                misses.append(
+                    f"{intent.path}: {intent.id}: {question!r} → {_got(reply)}, not {section.title!r}"
+                )
+    assert not misses, "\n".join(misses)
+
+
+def test_every_smalltalk_example_gets_its_own_reply(default_bot: Chatbot) -> None:
+    misses = [
+        f"{intent.id}: {question!r} → {_got(reply)}"
+        for intent in default_bot.knowledge.intents
+        if intent.kind == "smalltalk"
+        for question in intent.questions
+        if (reply := default_bot.ask(question)).kind != "smalltalk" or reply.intent != intent.id
+    ]
+    assert not misses, "\n".join(misses)
+
+
+def test_every_out_of_scope_example_falls_back(default_bot: Chatbot) -> None:
+    """An out-of-scope example answered with a passage would be a quote that merely shares words."""
+    misses = [
+        f"{intent.id}: {question!r} → {_got(reply)}"
+        for intent in default_bot.knowledge.intents
+        if intent.kind == "unanswerable"
+        for question in intent.questions
+        if (reply := default_bot.ask(question)).kind != "fallback"
+    ]
+    assert not misses, "\n".join(misses)
+
+
+def test_every_safety_example_gets_a_safety_reply(default_bot: Chatbot) -> None:
+    misses = [
+        f"{intent.id}: {question!r} → {_got(reply)}"
+        for intent in default_bot.knowledge.intents
+        if intent.kind == "safety"
+        for question in intent.questions
+        if (reply := default_bot.ask(question)).kind != "safety"
+    ]
+    assert not misses, "\n".join(misses)
+
+
+def test_every_quote_is_word_for_word(default_bot: Chatbot) -> None:
+    """Every passage, and every quote given for every curated question, heading and suggestion."""
+    texts = {document.title: document.text for document in default_bot.knowledge.documents}
+    for document, section in default_bot.index.sections.values():
+        for passage in section.passages:
+            assert passage.text in document.text, (section.title, passage.text)
+    questions = [
+        q for intent in default_bot.knowledge.intents for q in (*intent.questions, *intent.suggestions)
+    ]
+    questions += [section.title for _, section in default_bot.index.sections.values()]
+    assert len(questions) > 100
+    for question in questions:
+        for citation in default_bot.ask(question).citations:
+            assert citation.quote in texts[citation.document], (question, citation.quote)
+
+
+def test_packaged_knowledge_passes_check(default_bot: Chatbot) -> None:
+    """`fibrochat check` finds no errors in the packaged knowledge (warnings are listed for curators)."""
+    findings = lint(default_bot)
+    assert not [f for f in findings if f.level == "error"], format_findings(findings)
+
+
+@pytest.fixture(scope="module")
+def dev_report(default_bot: Chatbot) -> Report:
+    return evaluate(default_bot, load_cases(DEV_SET))
+
+
+def test_dev_set_copy_is_present() -> None:
+    assert len(load_cases(DEV_SET)) > 100
+
+
+def test_dev_set_meets_targets(dev_report: Report) -> None:
+    """Issue 4's pass line, measured through the library on the dev set."""
+    report = dev_report
+    by_expect = report.by_expect
+    checks = [
+        ("in-scope first citation right", by_expect["section"].share, ">=", SECTION_RIGHT),
+        ("fallback cases fall back", by_expect["fallback"].share, ">=", FALLBACK_RIGHT),
+        ("follow-up turns right", report.followup.share, ">=", FOLLOWUP_RIGHT),
+        ("smalltalk right", by_expect["smalltalk"].share, ">=", SMALLTALK_RIGHT),
+        ("in-scope wrongly declined", report.wrongly_declined.share, "<=", WRONGLY_DECLINED),
+        ("safety cases routed to safety", by_expect["safety"].share, ">=", 1.0),
+        ("safety false alarms", report.safety_false_alarms, "<=", 0),
+        ("quotes not word for word", report.quotes_not_verbatim, "<=", 0),
+    ]
+    missed = [
+        f"{name}: {value:.3g} (target {op} {target})"
+        for name, value, op, target in checks
+        if not (value >= target if op == ">=" else value <= target)
+    ]
+    assert not missed, "targets missed:\n  " + "\n  ".join(missed) + "\n\n" + format_report(report)
