@@ -1,0 +1,44 @@
+"""The real `fibrochat` program in a pseudo-terminal: prompt, a question, its source, Ctrl-C, Ctrl-D."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+
+SCRIPT = Path(sys.executable).parent / "fibrochat"
+TIMEOUT = 60  # generous: a slow machine must not fail this, and nothing here is timed
+
+
+@pytest.mark.skipif(os.name == "nt", reason="pseudo-terminals are POSIX")
+def test_a_short_conversation_in_a_terminal(fixture_docs: Path, fixture_intents: Path, tmp_path: Path) -> None:
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "NO_COLOR")}
+    env.update(TERM="xterm-256color", PROMPT_TOOLKIT_NO_CPR="1", HOME=str(tmp_path))
+    env.pop("FIBROCHAT_HISTORY", None)
+    child = pexpect.spawn(
+        str(SCRIPT), ["--documents", str(fixture_docs), "--intents", str(fixture_intents)],
+        cwd=str(tmp_path), env=env, dimensions=(30, 80), timeout=TIMEOUT, encoding="utf-8",
+    )
+    try:
+        child.expect_exact("ask> ")
+        child.send("what eats aphids\r")
+        child.expect_exact("Source: A Small Guide to Garden Plants")
+        child.expect_exact("You could also ask")
+        child.expect_exact("ask> ")
+        child.send("1\r")
+        child.expect_exact("Slugs and Snails")
+        child.expect_exact("ask> ")
+        child.send("half a question")
+        child.send("\x03")
+        child.expect_exact("ask> ")
+        child.send("\x04")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0, child.before
+    assert "Traceback" not in (child.before or "")
+    assert list(tmp_path.iterdir()) == []
