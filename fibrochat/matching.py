@@ -241,6 +241,13 @@ class Index:
         for intent in intents:
             if intent.kind != "faq":
                 self._candidate_bags[INTENT_PREFIX + intent.id] = frozenset(intent_bags[intent.id])
+        answerable_words = set().union(*section_bags.values()) if section_bags else set()
+        for intent in intents:
+            if intent.kind == "faq":
+                answerable_words |= intent_bags.get(intent.id, set())
+        self.smalltalk_terms = frozenset(
+            term for intent in intents if intent.kind == "smalltalk" for term in intent_bags.get(intent.id, ())
+        ) - answerable_words
         self._candidate_topics = {key: frozenset(self.topics_named(bag)) for key, bag in self._candidate_bags.items()}
 
         self.examples = [

@@ -1,0 +1,77 @@
+"""Follow-ups: a conversation leans on its last topic only when a question names none of its own."""
+
+from __future__ import annotations
+
+from fibrochat import Chatbot
+
+
+def _leaf(bot: Chatbot, *questions: str) -> list[str]:
+    conversation = bot.conversation()
+    out: list[str] = []
+    for question in questions:
+        reply = conversation.ask(question)
+        out.append(reply.citations[0].anchor if reply.kind == "answer" else reply.kind)
+    return out
+
+
+def test_pronoun_follow_up_uses_the_last_topic(garden_bot: Chatbot) -> None:
+    assert _leaf(garden_bot, "what eats aphids", "how do i get rid of them on roses") == [
+        "aphids-on-roses",
+        "aphids-on-roses",
+    ]
+
+
+def test_follow_up_reply_says_what_it_leaned_on(garden_bot: Chatbot) -> None:
+    conversation = garden_bot.conversation()
+    conversation.ask("how often should i water tomatoes")
+    reply = conversation.ask("do they need a lot?")
+    assert reply.kind == "answer"
+    assert "follow-up about tomatoes" in reply.text
+
+
+def test_why_stays_with_the_last_section(garden_bot: Chatbot) -> None:
+    assert _leaf(garden_bot, "what are the signs of overwatering", "why?") == [
+        "signs-of-overwatering",
+        "signs-of-overwatering",
+    ]
+
+
+def test_what_about_switches_topic(garden_bot: Chatbot) -> None:
+    assert _leaf(garden_bot, "how do i keep slugs off my lettuce", "what about aphids?") == [
+        "slugs-and-snails",
+        "aphids-on-roses",
+    ]
+
+
+def test_greeting_after_an_answer_is_smalltalk_not_a_follow_up(garden_bot: Chatbot) -> None:
+    assert _leaf(garden_bot, "what eats aphids", "hi", "hello") == ["aphids-on-roses", "smalltalk", "smalltalk"]
+
+
+def test_a_new_full_question_replaces_the_topic(garden_bot: Chatbot) -> None:
+    assert _leaf(garden_bot, "what eats aphids", "how often should i water tomatoes") == [
+        "aphids-on-roses",
+        "how-often-to-water-tomatoes",
+    ]
+
+
+def test_without_context_a_bare_follow_up_has_no_source(garden_bot: Chatbot) -> None:
+    assert _leaf(garden_bot, "why?") == ["fallback"]
+
+
+def test_reset_forgets_the_topic(garden_bot: Chatbot) -> None:
+    conversation = garden_bot.conversation()
+    conversation.ask("what eats aphids")
+    conversation.reset()
+    assert conversation.ask("why?").kind == "fallback"
+
+
+def test_conversations_do_not_share_context(garden_bot: Chatbot) -> None:
+    first, second = garden_bot.conversation(), garden_bot.conversation()
+    first.ask("what eats aphids")
+    assert second.ask("why?").kind == "fallback"
+    assert first.ask("why?").citations[0].anchor == "aphids-on-roses"
+
+
+def test_stateless_ask_never_leans_on_anything(garden_bot: Chatbot) -> None:
+    garden_bot.ask("what eats aphids")
+    assert garden_bot.ask("why?").kind == "fallback"
