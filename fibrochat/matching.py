@@ -35,6 +35,7 @@ _SMALLTALK_MAX_WORDS = 6  # longer messages are questions, not greetings
 _SMALLTALK_RATIO_FLOOR = 70  # whole-text similarity below this says nothing
 _PHRASING_SHARE_INVERSE = 4  # a phrasing-only word weighs like a word found in a quarter of the sections
 _ENTITY_MISS_FACTOR = 0.6  # a candidate that lacks the subject the question names (e.g. "LDN") is scaled by this
+_SYNONYM_ROUNDS = 3  # synonyms fold again until nothing changes, at most this often
 _EXPANSION_SHARE = 0.5  # a brand's added class words restate the brand, so they count half
 _FULL_UNKNOWN_WORDS = 2  # unknown words beyond these count _EXTRA_UNKNOWN_SHARE of their weight
 _EXTRA_UNKNOWN_SHARE = 0.35
@@ -139,6 +140,11 @@ class Analyzer:
             words.append(word)
         stems = [stem(word) for word in words]
         canonical = self._apply(stems, self._synonyms, keep=False)
+        for _ in range(_SYNONYM_ROUNDS - 1):  # "janus kinase blockers" → "jak blocker" → "jak inhibitor"
+            folded = self._apply(canonical, self._synonyms, keep=False)
+            if folded == canonical:
+                break
+            canonical = folded
         expanded = self._apply(canonical, self._expansions, keep=True) if expand else canonical
         terms = tuple(dict.fromkeys(t for t in expanded if t not in self.stopwords))
         unknown_stems = tuple(stem(w) for w in unknown if w not in self._stop_surface)
