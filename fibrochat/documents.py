@@ -20,12 +20,17 @@ from .text import slug
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+\S")
 _FRONT_KEYS = {"title", "source", "note", "url"}
+MAX_FILE_BYTES = 16 * 2**20
+"""Knowledge files are text written by people; anything bigger is a mistake (or /dev/zero)."""
+_SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # C when available: faster
+_FRONT_KEY = re.compile(r"^([^\s#:][^:]*?)[ \t]*:(?:[ \t]|$)")
 
 
 def read_text(path: Path) -> str:
     """Read a knowledge file as UTF-8, turning every failure into a ContentError."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)  # never all of /dev/zero or a mistaken 4 GB file
     except FileNotFoundError:
         raise ContentError(str(path), None, "no such file") from None
     except IsADirectoryError:
@@ -34,6 +39,8 @@ def read_text(path: Path) -> str:
         raise ContentError(str(path), None, "permission denied") from None
     except OSError as error:
         raise ContentError(str(path), None, error.strerror or "cannot be read") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ContentError(str(path), None, f"larger than {MAX_FILE_BYTES // 2**20} MB: not a knowledge file")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -53,20 +60,31 @@ def _front_matter(text: str, where: str) -> tuple[dict[str, str], int]:
     else:
         raise ContentError(where, 1, "front matter opened with '---' is never closed")
     try:
-        data = yaml.safe_load("\n".join(lines[1:end])) or {}
+        data = yaml.load("\n".join(lines[1:end]), Loader=_SAFE_LOADER) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
-        raise ContentError(where, line, f"front matter is not valid YAML: {getattr(error, 'problem', error)}")
+        problem = getattr(error, "problem", None) or error
+        raise ContentError(where, line, f"front matter is not valid YAML: {problem}") from None
     if not isinstance(data, dict):
         raise ContentError(where, 2, "front matter must be 'key: value' lines")
+    key_lines: dict[str, list[int]] = {}
+    for number in range(1, end):
+        key_match = _FRONT_KEY.match(lines[number])
+        if key_match:
+            key_lines.setdefault(key_match.group(1), []).append(number + 1)
+    for name, found in key_lines.items():
+        if len(found) > 1:
+            problem = f"duplicate front matter key {name!r} (first on line {found[0]})"
+            raise ContentError(where, found[1], problem)
     fields: dict[str, str] = {}
     for key, value in data.items():
+        line = key_lines.get(str(key), [2])[0]
         if key not in _FRONT_KEYS:
             allowed = ", ".join(sorted(_FRONT_KEYS))
-            raise ContentError(where, 2, f"unknown front matter key {key!r} (allowed: {allowed})")
+            raise ContentError(where, line, f"unknown front matter key {key!r} (allowed: {allowed})")
         if not isinstance(value, str) or not value.strip():
-            raise ContentError(where, 2, f"front matter {key!r} must be a non-empty text")
+            raise ContentError(where, line, f"front matter {key!r} must be a non-empty text (quote it)")
         fields[str(key)] = value.strip()
     return fields, end + 1
 
@@ -83,7 +101,7 @@ def parse_markdown(text: str, *, where: str, doc_id: str) -> Document:
         if match:
             headings.append((index, len(match.group(1)), match.group(2).strip()))
     if not headings:
-        raise ContentError(where, None, "no headings: a document needs '#' headings to divide it into sections")
+        raise ContentError(where, None, "no headings: a document needs '#' headings to divide it in sections")
 
     title = front.get("title")
     if title is None and sum(1 for _, level, _ in headings if level == 1) == 1 and headings[0][1] == 1:
@@ -94,7 +112,7 @@ def parse_markdown(text: str, *, where: str, doc_id: str) -> Document:
 
     sections: list[Section] = []
     stack: list[tuple[int, str]] = []
-    used_anchors: dict[str, int] = {}
+    used_anchors: set[str] = set()
     for position, (index, level, heading) in enumerate(headings):
         end = headings[position + 1][0] if position + 1 < len(headings) else len(lines)
         passages = _passages(lines, index + 1, end)
@@ -123,13 +141,14 @@ def parse_markdown(text: str, *, where: str, doc_id: str) -> Document:
 
 def _section(
     heading: str, path: tuple[str, ...], level: int, index: int, passages: tuple[Passage, ...],
-    used_anchors: dict[str, int],
+    used_anchors: set[str],
 ) -> Section:
-    anchor = slug(heading)
-    count = used_anchors.get(anchor, 0) + 1
-    used_anchors[anchor] = count
-    if count > 1:
-        anchor = f"{anchor}-{count}"
+    base = anchor = slug(heading)
+    number = 2
+    while anchor in used_anchors:  # "Foo", "Foo", "Foo 2" → foo, foo-2, foo-2-2: never two sections alike
+        anchor = f"{base}-{number}"
+        number += 1
+    used_anchors.add(anchor)
     return Section(title=heading, path=path, anchor=anchor, level=level, line=index + 1, passages=passages)
 
 
@@ -178,6 +197,7 @@ def load_documents(paths: list[Path]) -> tuple[Document, ...]:
     seen: dict[str, str] = {}
     for document in documents:
         if document.id in seen:
-            raise ContentError(document.path, None, f"document id {document.id!r} also used by {seen[document.id]}")
+            problem = f"document id {document.id!r} also used by {seen[document.id]}"
+            raise ContentError(document.path, None, problem)
         seen[document.id] = document.path
     return tuple(documents)

@@ -8,24 +8,46 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 _POSSESSIVE = re.compile(r"(?<=\w)'s\b")
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # + bidi overrides
 _ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
+
+
+class _CombiningMarks(dict[int, int | None]):
+    """A `str.translate` table that drops combining marks (the accents NFKD splits off), filled as
+    code points are met: one C-level look-up per character instead of a Python call."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.combining(chr(code)) else code
+        if len(self) < 65536:  # bounded, whatever a person pastes
+            self[code] = value
+        return value
+
+
+_DROP_COMBINING = _CombiningMarks()
 
 
 def fold(text: str) -> str:
     """Unicode-fold to plain lower-case ASCII letters where possible (é → e, ﬁ → fi)."""
+    if text.isascii():  # the common case: NFKC, NFKD and casefold change nothing but the case
+        return text.lower()
     text = unicodedata.normalize("NFKC", text).casefold()
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return decomposed if decomposed.isascii() else decomposed.translate(_DROP_COMBINING)
 
 
 def normalise(text: str) -> str:
-    """Lower-case words separated by single spaces: quotes, punctuation and accents folded away."""
+    """Lower-case words separated by single spaces: quotes, punctuation and accents folded away.
+
+    Terminal escape sequences go first and whole, so "\\x1b[31mhow" reads as "how", not "31mhow".
+    """
+    if "\x1b" in text:
+        text = _ANSI.sub(" ", text)
     text = fold(text).translate(_APOSTROPHES)
     text = _POSSESSIVE.sub("", text)
     text = _APOSTROPHE.sub("", text)
@@ -37,6 +59,7 @@ def words(text: str) -> list[str]:
     return normalise(text).split()
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and the same words come back all the time: load and questions alike
 def stem(word: str) -> str:
     """A deliberately small suffix stripper, so "treatments"/"treatment" and "causes"/"caused" meet."""
     if len(word) <= 3 or not word.isalpha():
