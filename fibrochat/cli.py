@@ -7,7 +7,10 @@ loaded (one line on stderr naming the file, the line and the problem; never a tr
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
+import os
 import shutil
 import sys
 from collections.abc import Sequence
@@ -17,9 +20,11 @@ from typing import NoReturn, TextIO
 from . import __version__
 from .engine import Chatbot
 from .errors import FibrochatError
-from .render import render_reply
+from .render import json_line, render_reply
+from .text import printable
 
 PROG = "fibrochat"
+REGION_ENV = "FIBROCHAT_REGION"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,22 +34,29 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
-def _knowledge_options() -> argparse.ArgumentParser:
-    parent = argparse.ArgumentParser(add_help=False)
+def _knowledge_options(default: object = None) -> _Parser:
+    """--documents/--intents; a command's copy defaults to SUPPRESS so it keeps options given before it."""
+    parent = _Parser(add_help=False)
     group = parent.add_argument_group("knowledge")
     group.add_argument(
-        "--documents", action="append", type=Path, metavar="PATH",
+        "--documents", action="append", type=Path, metavar="PATH", default=default,
         help="a Markdown file or a folder of them; repeatable; replaces the packaged documents",
     )
     group.add_argument(
-        "--intents", action="append", type=Path, metavar="PATH",
+        "--intents", action="append", type=Path, metavar="PATH", default=default,
         help="a YAML file or a folder of them; repeatable; replaces the packaged intents",
+    )
+    group.add_argument(
+        "--region", metavar="CODE", default=default,
+        help="where you are, for the emergency and crisis numbers in safety replies: intl, us, ca, uk, ie, eu, "
+        f"au, nz (default: ${REGION_ENV} if set, else intl, the international numbers)",
     )
     return parent
 
 
 def build_parser() -> argparse.ArgumentParser:
     knowledge = _knowledge_options()
+    command_knowledge = _knowledge_options(argparse.SUPPRESS)  # `fibrochat --intents X ask …` keeps X
     parser = _Parser(
         prog=PROG,
         parents=[knowledge],
@@ -56,22 +68,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument("--json", action="store_true", help="piped input: print one JSON reply per line")
+    parser.add_argument(
+        "--history", metavar="FILE",
+        help="chat: keep typed questions in FILE, created owner-only (default: $FIBROCHAT_HISTORY if set, "
+        "else in memory only)",
+    )
+    parser.add_argument("--no-color", action="store_true", help="chat: no colours (NO_COLOR is honoured too)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    ask = commands.add_parser("ask", parents=[knowledge], help="answer one question and exit")
+    ask = commands.add_parser("ask", parents=[command_knowledge], help="answer one question and exit")
     ask.add_argument("question", nargs="+", help="the question (quote it, or just type the words)")
-    ask.add_argument("--json", action="store_true", help="print the reply as JSON")
+    ask.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print the reply as JSON")
 
-    evaluate = commands.add_parser("eval", parents=[knowledge], help="measure answers on a labelled question file")
+    evaluate = commands.add_parser(
+        "eval", parents=[command_knowledge], help="measure answers on a labelled question file"
+    )
     evaluate.add_argument("file", type=Path, help="YAML list of labelled cases")
-    evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    evaluate.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print the figures as JSON")
 
-    commands.add_parser("check", parents=[knowledge], help="lint the knowledge: schema, anchors, reachability")
+    commands.add_parser("check", parents=[command_knowledge], help="lint the knowledge: schema, anchors, reachability")
     return parser
 
 
 def load_bot(args: argparse.Namespace) -> Chatbot:
-    return Chatbot.from_paths(documents=args.documents, intents=args.intents)
+    region = getattr(args, "region", None) or os.environ.get(REGION_ENV, "").strip() or None
+    bot = Chatbot.from_paths(documents=args.documents, intents=args.intents, region=region)
+    if bot.safety.region_note:  # never an error: say so once, and use the default numbers
+        known = ", ".join(r.id for r in bot.safety.regions)
+        print(f"{PROG}: note: unknown region {region!r}, using {bot.safety.region.id} ({known})", file=sys.stderr)
+    return bot
 
 
 def _width(stream: TextIO) -> int | None:
@@ -82,7 +107,7 @@ def run_ask(args: argparse.Namespace, out: TextIO) -> int:
     bot = load_bot(args)
     reply = bot.ask(" ".join(args.question))
     if args.json:
-        out.write(json.dumps(reply.to_dict(), ensure_ascii=False) + "\n")
+        out.write(json_line(reply.to_dict()) + "\n")
     else:
         out.write(render_reply(reply, footer=bot.messages.disclaimer_short, width=_width(out)) + "\n")
     return 0
@@ -129,12 +154,44 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     except SystemExit as exit_:
         return int(exit_.code or 0)
     handlers = {"ask": run_ask, "eval": run_eval, "check": run_check, None: run_default}
+    _tolerant_streams()
     try:
-        return handlers[args.command](args, out)
+        status = handlers[args.command](args, out)
+        out.flush()  # a closed pipe or a full disk shows up here, not as a traceback at exit
+        return status
     except FibrochatError as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
+        _error(str(error))
         return 2
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # `fibrochat … | head`: the reader has all it wants
+        _silence(out)
         return 0
+    except OSError as error:
+        _error(f"cannot write the output: {error.strerror or error}")
+        return 1
+
+
+def _error(message: str) -> None:
+    """One line on stderr; a file name or YAML snippet in it cannot send escape sequences to the terminal."""
+    line = " ".join(printable(message).split("\n"))
+    with contextlib.suppress(OSError, ValueError):
+        print(f"{PROG}: error: {line}", file=sys.stderr)
+
+
+def _tolerant_streams() -> None:
+    """Invalid UTF-8 on stdin, or a terminal that cannot show “curly quotes”, must not crash a reply."""
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(errors="replace")
+
+
+def _silence(out: TextIO) -> None:
+    """Point stdout at /dev/null so Python's final flush does not complain about the closed pipe."""
+    if out is not sys.stdout:
+        return
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)

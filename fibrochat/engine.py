@@ -14,6 +14,7 @@ from .knowledge import Knowledge, PathLike, load_knowledge
 from .matching import INTENT_PREFIX, SECTION_PREFIX, Analysis, Index, Scored
 from .messages import Messages, build_messages, parse_messages
 from .model import Candidate, Citation, Context, Document, Intent, Passage, Reply, Section
+from .safety import SafetyHit, SafetyLayer
 from .text import normalise
 
 if TYPE_CHECKING:
@@ -24,31 +25,43 @@ MAX_QUESTION_CHARS = 1000
 
 ANSWER_THRESHOLD = 0.40
 SMALLTALK_THRESHOLD = 0.6
+EXACT_SCORE = 0.99  # a message that is one of the curated examples, word for word
 CLARIFY_MARGIN = 0.015
 FOLLOWUP_SAME_SECTION_SCORE = 0.7  # "why?" leans wholly on the last answer: sure of the section, not of the need
 MAX_PASSAGES = 3
 MAX_SUGGESTIONS = 3
-EXTRA_KEYS = frozenset({"messages"})
+FURTHER_READING_THRESHOLD = 0.5  # a safety reply names a general section only when it is clearly on topic
+MAX_FURTHER_READING = 2
+EXTRA_KEYS = frozenset({"messages", "safety"})
 _CALIBRATION = (-2.0, 4.9, 4.6)  # intercept, score, margin (see _confidence)
 
 
 class Chatbot:
     """A loaded knowledge base that answers questions. Immutable after construction: share it freely."""
 
-    def __init__(self, knowledge: Knowledge | None = None) -> None:
+    def __init__(self, knowledge: Knowledge | None = None, *, region: str | None = None) -> None:
         self.knowledge = knowledge if knowledge is not None else load_knowledge(extra_keys=EXTRA_KEYS)
         self.messages: Messages = build_messages(
             [parse_messages(value, path, line) for key, value, path, line in self.knowledge.extra if key == "messages"]
         )
         self.index = Index(self.knowledge.documents, self.knowledge.intents, self.knowledge.lexicon)
         self._followup_cues = frozenset(self.knowledge.lexicon.followup_cues)
+        self.safety = SafetyLayer.from_sections(  # the packaged safety rules when the knowledge has none
+            [(value, path, line) for key, value, path, line in self.knowledge.extra if key == "safety"],
+            region=region,
+            known_words=self.index.analyzer.surface,
+        )
 
     @classmethod
     def from_paths(
-        cls, documents: Sequence[PathLike] | None = None, intents: Sequence[PathLike] | None = None
+        cls,
+        documents: Sequence[PathLike] | None = None,
+        intents: Sequence[PathLike] | None = None,
+        *,
+        region: str | None = None,
     ) -> Chatbot:
         """Load Markdown files/folders and YAML files/folders; None = the packaged ones, [] = none."""
-        return cls(load_knowledge(documents, intents, extra_keys=EXTRA_KEYS))
+        return cls(load_knowledge(documents, intents, extra_keys=EXTRA_KEYS), region=region)
 
     def ask(self, question: str) -> Reply:
         """Answer one question with no conversation context. Safe to call from many threads."""
@@ -71,16 +84,30 @@ class Chatbot:
             # only symbols/blank: ask for a question; words in a script we cannot read: say we have no source
             has_words = any(ch.isalnum() for ch in cleaned)
             return (self._fallback([], ()) if has_words else self._empty_reply()), context
+        hit = self.safety.check(cleaned, context.topic)
+        if hit is not None:  # safety first: before any retrieval, and the context stays as it was
+            return self._safety_reply(hit, cleaned), context
 
         analysis = self.index.analyse(cleaned)
-        resolved, followup_topic = self._resolve_followup(cleaned, analysis, context)
-        ranked = self.index.rank(resolved)
+        ranked = self.index.rank(analysis)
+        resolved, followup_topic = analysis, None
+        smalltalk_first = self._is_smalltalk(ranked) and (
+            not context.topic
+            or bool(self.index.smalltalk_terms.intersection(analysis.terms))  # "thanks", "bye"
+            or (not self._has_followup_cue(analysis) and (not analysis.terms or ranked[0].score >= EXACT_SCORE))
+        )
+        if not smalltalk_first:  # "thanks" after an answer is thanks; "how does it work?" is a follow-up
+            resolved, followup_topic = self._resolve_followup(cleaned, analysis, context, ranked)
         if followup_topic and context.section in self.index.sections and not analysis.terms:
             # "why?", "why not?": nothing but the lean on the last turn, so stay with the last section
             ranked = [Scored(context.section, FOLLOWUP_SAME_SECTION_SCORE, "follow-up on the last answer")]
-        elif resolved is not analysis and followup_topic is None and ranked and ranked[0].key == context.section:
-            # "what about X?" borrowed the last question's aspect but only found the last answer again
-            resolved, ranked = analysis, self.index.rank(analysis)
+        elif resolved is not analysis:
+            leaning = self.index.rank(resolved)
+            # "what about X?" may borrow the last question's aspect; finding only the last answer again means no
+            if followup_topic is not None or not leaning or leaning[0].key != context.section:
+                ranked = leaning
+            else:
+                resolved = analysis
         reply, chosen = self._decide(resolved, ranked)
         if note:
             reply = _with_note(reply, note)
@@ -103,21 +130,29 @@ class Chatbot:
         named = self.index.topics_named(analysis.all_terms)
         return named[0] if named else None
 
-    def _resolve_followup(self, text: str, analysis: Analysis, context: Context) -> tuple[Analysis, str | None]:
-        """Lean a question on the previous turn's topic when it names none of its own."""
-        if not context.topic:
-            return analysis, None
-        words = set(analysis.normalised.split())
+    def _has_followup_cue(self, analysis: Analysis) -> bool:
+        """Whether the question leans on an earlier one ("it", "they", "what about…")."""
         padded = f" {analysis.normalised} "
-        has_cue = bool(words & self._followup_cues) or any(
-            f" {cue} " in padded for cue in self._followup_cues if " " in cue
-        )
+        return any(f" {cue} " in padded for cue in self._followup_cues)
+
+    def _resolve_followup(
+        self, text: str, analysis: Analysis, context: Context, ranked: list[Scored]
+    ) -> tuple[Analysis, str | None]:
+        """Lean a question on the previous turn's topic when it names none of its own.
+
+        A question whose own words already answer it ("what about copper tape?"), or that names something
+        only the out-of-scope intents know ("what about exercise?"), stands on its own.
+        """
+        if not context.topic or self.index.out_of_scope_terms.intersection(analysis.terms):
+            return analysis, None
+        has_cue = self._has_followup_cue(analysis)
         topic = self.topic_of(analysis)
         if topic is None:
             specific = [t for t in analysis.terms if t not in self.index.generic and t in self.index.vocabulary]
             if analysis.unknown and not has_cue:
                 return analysis, None
-            if has_cue or len(specific) <= 1:
+            own_answer = max((s.score for s in ranked if s.key.startswith(SECTION_PREFIX)), default=0.0)
+            if len(specific) <= 1 or (has_cue and len(specific) <= 2 and own_answer < ANSWER_THRESHOLD):
                 return self.index.analyse(f"{text} {context.topic}"), context.topic
             return analysis, None
         if topic != context.topic and has_cue and context.aspect:
@@ -126,6 +161,12 @@ class Chatbot:
                 return self.index.analyse(f"{' '.join(context.aspect)} {text}"), None
         return analysis, None
 
+    def _is_smalltalk(self, ranked: list[Scored]) -> bool:
+        if not ranked or not ranked[0].key.startswith(INTENT_PREFIX):
+            return False
+        intent = self.index.intents[ranked[0].key[len(INTENT_PREFIX) :]]
+        return intent.kind == "smalltalk" and ranked[0].score >= SMALLTALK_THRESHOLD
+
     def _decide(self, analysis: Analysis, ranked: list[Scored]) -> tuple[Reply, Scored | None]:
         candidates = tuple(Candidate(s.key, self._label(s.key), s.score, s.via) for s in ranked)
         if not ranked:
@@ -133,7 +174,7 @@ class Chatbot:
         top = ranked[0]
         if top.key.startswith(INTENT_PREFIX):
             intent = self.index.intents[top.key[len(INTENT_PREFIX) :]]
-            if intent.kind == "smalltalk" and top.score >= SMALLTALK_THRESHOLD:
+            if self._is_smalltalk(ranked):
                 return self._smalltalk(intent, top, candidates), top
             if intent.kind == "unanswerable" and top.score >= ANSWER_THRESHOLD:
                 return self._fallback(ranked, candidates, intent=intent, score=top.score), top
@@ -150,6 +191,16 @@ class Chatbot:
         ):
             return self._clarify(analysis, best, runner, candidates), best
         return self._answer(analysis, best, runner, candidates), best
+
+    def _safety_reply(self, hit: SafetyHit, text: str) -> Reply:
+        """The safety reply; a personal-medicine one may point to the general section, as reading only."""
+        suggestions: tuple[str, ...] = ()
+        topic = self.topic_of(self.index.analyse(text)) if hit.category.further_reading else None
+        if topic is not None:  # only when the message names a subject: its general sections, not the question's
+            ranked = self.index.rank(self.index.analyse(topic))
+            near = [s for s in ranked if s.key.startswith(SECTION_PREFIX) and s.score >= FURTHER_READING_THRESHOLD]
+            suggestions = tuple(dict.fromkeys(self._question_for(s) for s in near[:MAX_FURTHER_READING]))
+        return self.safety.reply(hit, disclaimer=self.messages.disclaimer, suggestions=suggestions)
 
     # -- replies ----------------------------------------------------------------------------------------
 
@@ -306,7 +357,11 @@ class Chatbot:
         if reply.kind != "answer" or chosen is None:
             return Context(context.topic, context.section, context.aspect, context.turns + 1)
         intent = self._intent_of(chosen)
-        topic = self.topic_of(analysis) or (intent.topic if intent is not None else None) or context.topic
+        topic = (
+            self.topic_of(analysis)
+            or (intent.topic if intent is not None else None)
+            or self._section(chosen.key)[1].title  # a section with no named topic is its own topic
+        )
         cue_terms = {t for _, cues in self.index.topics for cue in cues for t in cue}
         aspect = tuple(t for t in analysis.terms if t not in cue_terms)[:4]
         return Context(topic, chosen.key, aspect, context.turns + 1)

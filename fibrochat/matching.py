@@ -251,6 +251,9 @@ class Index:
         for intent in intents:
             if intent.kind == "faq":
                 answerable_words |= intent_bags.get(intent.id, set())
+        self.out_of_scope_terms = frozenset(
+            term for intent in intents if intent.kind == "unanswerable" for term in intent_bags.get(intent.id, ())
+        ) - answerable_words
         self.smalltalk_terms = frozenset(
             term for intent in intents if intent.kind == "smalltalk" for term in intent_bags.get(intent.id, ())
         ) - answerable_words

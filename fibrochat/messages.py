@@ -6,6 +6,7 @@ folder working without one.
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -29,8 +30,19 @@ class Messages:
     followup_note: str = "(Taking this as a follow-up about {topic}.)"
 
 
+_PLACEHOLDERS = {"truncated": {"limit"}, "followup_note": {"topic"}}
+
+
+def _placeholders(text: str) -> set[str] | None:
+    """The {names} a text fills in, or None when its braces are malformed."""
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError:
+        return None
+
+
 def parse_messages(data: Any, where: str, line: int | None) -> dict[str, str]:
-    """Validate a `messages:` mapping: known names only, each a non-empty text."""
+    """Validate a `messages:` mapping: known names only, each a non-empty text with only its own {placeholders}."""
     line = line_of(data, line)
     if not isinstance(data, dict):
         raise ContentError(where, line, "'messages' must map a message name to its text")
@@ -41,6 +53,11 @@ def parse_messages(data: Any, where: str, line: int | None) -> dict[str, str]:
             raise ContentError(where, line, f"unknown message {key!r} (known: {', '.join(sorted(known))})")
         if not isinstance(value, str) or not value.strip():
             raise ContentError(where, line, f"message {key!r} must be a non-empty text")
+        allowed = _PLACEHOLDERS.get(key, set())
+        used = _placeholders(value)
+        if used is None or not used <= allowed:
+            names = ", ".join(f"{{{name}}}" for name in sorted(allowed)) or "none"
+            raise ContentError(where, line, f"message {key!r} may only use the placeholders: {names} (write {{{{ for a brace)")
         parsed[key] = " ".join(value.split())
     return parsed
 

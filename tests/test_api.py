@@ -159,8 +159,8 @@ def test_every_answer_carries_the_disclaimer(garden_bot: Chatbot) -> None:
 
 def test_ask_is_stateless(garden_bot: Chatbot) -> None:
     garden_bot.ask("what eats aphids")
-    assert garden_bot.ask("are they insects") == garden_bot.ask("are they insects")
-    assert garden_bot.ask("are they insects").kind == "fallback"
+    assert garden_bot.ask("why?") == garden_bot.ask("why?")
+    assert garden_bot.ask("why?").kind == "fallback"  # nothing to lean on without a conversation
 
 
 def test_replies_are_immutable(garden_bot: Chatbot) -> None:
@@ -189,14 +189,14 @@ def test_reset_forgets_the_context(garden_bot: Chatbot) -> None:
     conv.reset()
     assert conv.context == Context()
     assert conv.last is None
-    assert conv.ask("are they insects") == garden_bot.ask("are they insects")
+    assert conv.ask("why?") == garden_bot.ask("why?")
 
 
 def test_conversations_are_independent(garden_bot: Chatbot) -> None:
     first, second = garden_bot.conversation(), garden_bot.conversation()
     first.ask("what eats aphids")
-    assert second.ask("are they insects").kind == "fallback"
-    assert first.ask("are they insects").kind == "answer"
+    assert second.ask("why?").kind == "fallback"
+    assert first.ask("why?").kind == "answer"
 
 
 # -- None = packaged, [] = none ---------------------------------------------------------------------------

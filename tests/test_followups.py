@@ -24,7 +24,7 @@ def test_pronoun_follow_up_uses_the_last_topic(garden_bot: Chatbot) -> None:
 def test_follow_up_reply_says_what_it_leaned_on(garden_bot: Chatbot) -> None:
     conversation = garden_bot.conversation()
     conversation.ask("how often should i water tomatoes")
-    reply = conversation.ask("do they need a lot?")
+    reply = conversation.ask("and what about them?")
     assert reply.kind == "answer"
     assert "follow-up about tomatoes" in reply.text
 
@@ -75,3 +75,17 @@ def test_conversations_do_not_share_context(garden_bot: Chatbot) -> None:
 def test_stateless_ask_never_leans_on_anything(garden_bot: Chatbot) -> None:
     garden_bot.ask("what eats aphids")
     assert garden_bot.ask("why?").kind == "fallback"
+
+
+def test_a_question_whose_own_words_answer_it_does_not_lean(garden_bot: Chatbot) -> None:
+    conversation = garden_bot.conversation()
+    conversation.ask("what eats aphids")
+    reply = conversation.ask("what about copper tape")
+    assert reply.citations[0].anchor == "slugs-and-snails"
+    assert "follow-up" not in reply.text
+
+
+def test_an_out_of_scope_subject_does_not_lean_on_the_topic(garden_bot: Chatbot) -> None:
+    conversation = garden_bot.conversation()
+    conversation.ask("how often should i water tomatoes")
+    assert conversation.ask("and what about a greenhouse?").kind == "fallback"
