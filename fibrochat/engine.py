@@ -45,6 +45,19 @@ class Chatbot:
             [parse_messages(value, path, line) for key, value, path, line in self.knowledge.extra if key == "messages"]
         )
         self.index = Index(self.knowledge.documents, self.knowledge.intents, self.knowledge.lexicon)
+        self._primary_intents: dict[str, Intent] = {}
+        for intent in self.knowledge.intents:
+            if intent.kind == "faq":
+                self._primary_intents.setdefault(SECTION_PREFIX + intent.cites[0], intent)
+        # where suggestions come from when nothing near was found: curated questions first, then headings
+        self._starting_points = tuple(dict.fromkeys([*self._primary_intents, *self.index.sections]))[:MAX_SUGGESTIONS]
+        by_parent: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+        for key, (document, section) in self.index.sections.items():
+            by_parent.setdefault((document.id, section.path[:-1]), []).append(key)
+        self._siblings = {
+            key: tuple(k for k in by_parent[(document.id, section.path[:-1])] if k != key)
+            for key, (document, section) in self.index.sections.items()
+        }
         self._followup_cues = frozenset(self.knowledge.lexicon.followup_cues)
         self.safety = SafetyLayer.from_sections(  # the packaged safety rules when the knowledge has none
             [(value, path, line) for key, value, path, line in self.knowledge.extra if key == "safety"],
@@ -215,8 +228,7 @@ class Chatbot:
 
     def _label(self, key: str) -> str:
         if key.startswith(SECTION_PREFIX):
-            document, section = self._section(key)
-            return " › ".join(section.path)
+            return " › ".join(self._section(key)[1].path)
         return key
 
     def _quotes(self, analysis: Analysis, key: str, limit: int) -> list[Citation]:
@@ -234,7 +246,9 @@ class Chatbot:
             passages = [p for p in passages if p in keep]
         return [Citation(document.title, section.path, section.anchor, p.text) for p in passages]
 
-    def _answer(self, analysis: Analysis, best: Scored, runner: Scored | None, candidates: tuple[Candidate, ...]) -> Reply:
+    def _answer(
+        self, analysis: Analysis, best: Scored, runner: Scored | None, candidates: tuple[Candidate, ...]
+    ) -> Reply:
         intent = self._intent_of(best)
         citations = self._quotes(analysis, best.key, MAX_PASSAGES)
         if intent is not None:
@@ -282,7 +296,12 @@ class Chatbot:
         )
 
     def _fallback(
-        self, ranked: list[Scored], candidates: tuple[Candidate, ...], *, intent: Intent | None = None, score: float = 0.0
+        self,
+        ranked: list[Scored],
+        candidates: tuple[Candidate, ...],
+        *,
+        intent: Intent | None = None,
+        score: float = 0.0,
     ) -> Reply:
         suggestions = intent.suggestions if intent is not None and intent.suggestions else self._nearby(ranked)
         best_section = max((s.score for s in ranked if s.key.startswith(SECTION_PREFIX)), default=0.0)
@@ -321,17 +340,11 @@ class Chatbot:
         return self._section(key)[1].title
 
     def _primary_intent(self, key: str) -> Intent | None:
-        for intent in self.index.intents.values():
-            if intent.kind == "faq" and SECTION_PREFIX + intent.cites[0] == key:
-                return intent
-        return None
+        return self._primary_intents.get(key)
 
     def _nearby(self, ranked: list[Scored]) -> tuple[str, ...]:
         """Answerable questions near what was asked, or the curated starting points when nothing is near."""
-        keys = [s.key for s in ranked if s.key.startswith(SECTION_PREFIX)]
-        if len(keys) < MAX_SUGGESTIONS:
-            keys += [SECTION_PREFIX + i.cites[0] for i in self.index.intents.values() if i.kind == "faq"]
-            keys += list(self.index.sections)
+        keys = [s.key for s in ranked if s.key.startswith(SECTION_PREFIX)] + list(self._starting_points)
         chosen: list[str] = []
         for key in dict.fromkeys(keys):
             question = self._question_for(key)
@@ -344,12 +357,7 @@ class Chatbot:
     def _suggestions_after(self, key: str, intent: Intent | None) -> tuple[str, ...]:
         if intent is not None and intent.suggestions:
             return intent.suggestions[:MAX_SUGGESTIONS]
-        document, section = self._section(key)
-        siblings = [
-            k for k, (d, s) in self.index.sections.items()
-            if d is document and s.path[:-1] == section.path[:-1] and k != key
-        ]
-        return tuple(self._question_for(k) for k in siblings[:MAX_SUGGESTIONS])
+        return tuple(self._question_for(k) for k in self._siblings.get(key, ())[:MAX_SUGGESTIONS])
 
     # -- context ----------------------------------------------------------------------------------------
 

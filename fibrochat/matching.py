@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from .model import Document, Intent, Lexicon, Section
 from .text import normalise, stem
+
+T = TypeVar("T")
 
 # Targets are keyed "section:<document id>#<anchor>" or "intent:<id>".
 SECTION_PREFIX = "section:"
@@ -31,6 +34,8 @@ INTENT_PREFIX = "intent:"
 _EXAMPLE_FUZZ_SHARE = 0.25  # how much the rapidfuzz string similarity counts beside word overlap
 _SECTION_SCALE = 0.8  # section words are a weaker signal than curated example questions
 _FUZZ_CANDIDATES = 24  # examples re-scored with rapidfuzz per question
+_EXAMPLE_CANDIDATES = 200  # examples scored per question, at most about this many, however large the knowledge
+_SECTION_CANDIDATES = 200  # sections scored per question, likewise
 _SMALLTALK_MAX_WORDS = 6  # longer messages are questions, not greetings
 _SMALLTALK_RATIO_FLOOR = 70  # whole-text similarity below this says nothing
 _PHRASING_SHARE_INVERSE = 4  # a phrasing-only word weighs like a word found in a quarter of the sections
@@ -92,10 +97,13 @@ class Analyzer:
             surface.update(variant.split())
             surface.update(canonical.split())
         self.surface = frozenset(surface)
-        self._by_length: dict[int, list[str]] = defaultdict(list)
+        # Typo correction looks words up by their one-letter deletions (the SymSpell idea), so a question
+        # word is compared with a handful of known words however large the vocabulary.
+        self._deletions: dict[str, list[str]] = defaultdict(list)
         for word in sorted(self.surface):
             if len(word) >= 4 and not word.isdigit():
-                self._by_length[len(word)].append(word)
+                for variant in {word, *_deletions(word)}:
+                    self._deletions[variant].append(word)
 
     @staticmethod
     def _phrase_table(pairs: Sequence[tuple[str, str]]) -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
@@ -116,9 +124,10 @@ class Analyzer:
         if len(word) < 5 or word.isdigit():
             return None
         max_edits = 1 if len(word) < 8 else 2
-        choices = [
-            w for n in range(len(word) - max_edits, len(word) + max_edits + 1) for w in self._by_length.get(n, ())
-        ]
+        probes = {word, *_deletions(word)}
+        if max_edits == 2:
+            probes.update(shorter for variant in tuple(probes) for shorter in _deletions(variant))
+        choices = sorted({known for probe in probes for known in self._deletions.get(probe, ())})
         if not choices:
             return None
         found = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=max_edits)
@@ -271,6 +280,7 @@ class Index:
             for term in bag:
                 self._section_postings[term].append(key)
         self._headings = heading_bags
+        self._section_bags = section_bags
         # Smalltalk is often made only of stop words ("who are you"): match it on the whole text too.
         self._smalltalk = {
             f"{position}": normalise(question)
@@ -303,10 +313,10 @@ class Index:
         weights = self.question_weights(analysis)
         total = sum(weights.values())
 
-        overlap: dict[int, float] = defaultdict(float)
-        for term, w in weights.items():
-            for position in self._example_postings.get(term, ()):
-                overlap[position] += w
+        overlap = {
+            position: sum(w for term, w in weights.items() if term in self.examples[position].terms)
+            for position in _shortlist(self._example_postings, weights, _EXAMPLE_CANDIDATES)
+        }
         token_scores = {
             position: self._example_score(shared, total, self.examples[position], weights)
             for position, shared in overlap.items()
@@ -323,10 +333,10 @@ class Index:
             if target not in best or score > best[target].score:
                 best[target] = Scored(target, score, f"{INTENT_PREFIX}{intent.id}: {example.text}")
 
-        recall: dict[str, float] = defaultdict(float)
-        for term, w in weights.items():
-            for key in self._section_postings.get(term, ()):
-                recall[key] += w
+        recall = {
+            key: sum(w for term, w in weights.items() if term in self._section_bags[key])
+            for key in _shortlist(self._section_postings, weights, _SECTION_CANDIDATES)
+        }
         for key, shared in recall.items():
             heading_share = sum(w for t, w in weights.items() if t in self._headings[key]) / total
             score = _SECTION_SCALE * (shared / total) * (0.8 + 0.2 * heading_share)
@@ -384,6 +394,29 @@ class Index:
             return 0.0
         specific = sum(self.weight(t) for t in analysis.terms if t in self.vocabulary and t not in self.generic)
         return specific / total
+
+
+def _deletions(word: str) -> set[str]:
+    """Every string one deleted letter away from `word`."""
+    return {word[:index] + word[index + 1 :] for index in range(len(word))}
+
+
+def _shortlist(postings: Mapping[str, Sequence[T]], weights: Mapping[str, float], cap: int) -> set[T]:
+    """Items that share the question's rarer words: rarest word lists first, until about `cap` items.
+
+    Common words ("fibromyalgia", "help") would bring in most of the knowledge; they still count in
+    the score of every item found, but they do not make the list. This keeps a question's cost
+    bounded however large the knowledge grows.
+    """
+    found: set[T] = set()
+    for term in sorted(weights, key=lambda t: len(postings.get(t, ()))):
+        items = postings.get(term, ())
+        if not items:
+            continue
+        if found and len(found) + len(items) > cap:
+            break
+        found.update(items[:cap])
+    return found
 
 
 def section_key(document: Document, section: Section) -> str:

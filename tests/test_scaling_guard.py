@@ -155,8 +155,6 @@ def test_the_counts_see_real_work(work: dict[int, Work]) -> None:
         assert measured.scored >= 1, (size, measured)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 6: per-question work still grows with the knowledge; "
-                   "remove this marker once matching/engine keep candidates bounded")
 def test_python_work_per_question_stays_bounded(work: dict[int, Work]) -> None:
     growth = work[LARGE].lines / work[SMALL].lines
     assert growth <= GROWTH_LIMIT, (
@@ -165,8 +163,6 @@ def test_python_work_per_question_stays_bounded(work: dict[int, Work]) -> None:
     )
 
 
-@pytest.mark.xfail(strict=True, reason="issue 6: typo correction scores the whole vocabulary of similar length; "
-                   "remove this marker once it looks at a bounded candidate set")
 def test_strings_scored_per_question_stay_bounded(work: dict[int, Work]) -> None:
     growth = work[LARGE].scored / work[SMALL].scored
     assert growth <= GROWTH_LIMIT, (
