@@ -189,6 +189,10 @@ class Chatbot:
             intent = self.index.intents[top.key[len(INTENT_PREFIX) :]]
             if self._is_smalltalk(ranked):
                 return self._smalltalk(intent, top, candidates), top
+        if top.score < EXACT_SCORE and self.index.too_vague(analysis):  # "fibro": a word most sections share
+            return self._fallback(ranked, candidates, text=self.messages.vague), None
+        if top.key.startswith(INTENT_PREFIX):
+            intent = self.index.intents[top.key[len(INTENT_PREFIX) :]]
             if intent.kind == "unanswerable" and top.score >= ANSWER_THRESHOLD:
                 return self._fallback(ranked, candidates, intent=intent, score=top.score), top
         sections = [s for s in ranked if s.key.startswith(SECTION_PREFIX)]
@@ -302,10 +306,11 @@ class Chatbot:
         *,
         intent: Intent | None = None,
         score: float = 0.0,
+        text: str | None = None,
     ) -> Reply:
         suggestions = intent.suggestions if intent is not None and intent.suggestions else self._nearby(ranked)
         best_section = max((s.score for s in ranked if s.key.startswith(SECTION_PREFIX)), default=0.0)
-        lines = [intent.response if intent is not None and intent.response else self.messages.fallback]
+        lines = [intent.response if intent is not None and intent.response else text or self.messages.fallback]
         if suggestions:
             lines.append(self.messages.fallback_suggest)
             lines.extend(f"- {s}" for s in suggestions)

@@ -33,6 +33,8 @@ INTENT_PREFIX = "intent:"
 
 _EXAMPLE_FUZZ_SHARE = 0.25  # how much the rapidfuzz string similarity counts beside word overlap
 _SECTION_SCALE = 0.8  # section words are a weaker signal than curated example questions
+_VAGUE_WEIGHT = math.log(1 + 2)  # the weight of a word found in half the sections
+_SECTION_EVIDENCE = 2.0  # matched word weight a section needs for full credit
 _FUZZ_CANDIDATES = 24  # examples re-scored with rapidfuzz per question
 _EXAMPLE_CANDIDATES = 200  # examples scored per question, at most about this many, however large the knowledge
 _SECTION_CANDIDATES = 200  # sections scored per question, likewise
@@ -271,13 +273,15 @@ class Index:
         self.examples = [
             _Example(intent, text, terms, sum(self.weight(t) for t in terms)) for intent, text, terms in raw_examples
         ]
+        # Posting lists run from the shortest item to the longest: when a shortlist must be cut, the items
+        # that a question's words make up most of come first.
         self._example_postings: dict[str, list[int]] = defaultdict(list)
-        for position, example in enumerate(self.examples):
-            for term in example.terms:
+        for position in sorted(range(len(self.examples)), key=lambda p: self.examples[p].weight):
+            for term in self.examples[position].terms:
                 self._example_postings[term].append(position)
         self._section_postings: dict[str, list[str]] = defaultdict(list)
-        for key, bag in section_bags.items():
-            for term in bag:
+        for key in sorted(section_bags, key=lambda k: len(section_bags[k])):
+            for term in section_bags[key]:
                 self._section_postings[term].append(key)
         self._headings = heading_bags
         self._section_bags = section_bags
@@ -339,7 +343,8 @@ class Index:
         }
         for key, shared in recall.items():
             heading_share = sum(w for t, w in weights.items() if t in self._headings[key]) / total
-            score = _SECTION_SCALE * (shared / total) * (0.8 + 0.2 * heading_share)
+            evidence = min(1.0, shared / _SECTION_EVIDENCE)  # one common word is not enough to quote a section
+            score = _SECTION_SCALE * (shared / total) * (0.8 + 0.2 * heading_share) * evidence
             if key not in best or score > best[key].score:
                 best[key] = Scored(key, score, "section words")
         named = frozenset(self.topics_named(analysis.all_terms))
@@ -348,6 +353,14 @@ class Index:
                 if not named & self._candidate_topics.get(key, frozenset()):
                     best[key] = Scored(key, scored.score * _ENTITY_MISS_FACTOR, scored.via)
         return sorted(best.values(), key=lambda s: s.score, reverse=True)[:limit]
+
+    def too_vague(self, analysis: Analysis) -> bool:
+        """One word that more than half the sections share ("fibro", "treatment") cannot pick a section."""
+        return (
+            len(analysis.terms) == 1
+            and not analysis.unknown
+            and self.weights.get(analysis.terms[0], self._unknown_weight) < _VAGUE_WEIGHT
+        )
 
     def topics_named(self, terms: Iterable[str]) -> list[str]:
         """The lexicon topics these terms name (a topic is named when all words of one of its cues occur)."""

@@ -24,6 +24,7 @@ class Messages:
     disclaimer_short: str = "Information only, not medical advice."
     fallback: str = "I don't have a source on that, so I won't guess."
     fallback_suggest: str = "Questions I can answer from my sources include:"
+    vague: str = "Could you tell me a little more about what you would like to know?"
     clarify: str = "Your question could mean more than one thing. Which of these did you mean?"
     empty: str = "Please type a question, for example: is fibromyalgia autoimmune?"
     truncated: str = "(Your message was long, so I only read its first {limit} characters.)"
