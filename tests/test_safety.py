@@ -17,7 +17,9 @@ from fibrochat import Chatbot, ContentError
 from fibrochat.cli import main
 from fibrochat.intents import load_intent_file
 from fibrochat.model import Context
-from fibrochat.safety import EXACT_CONFIDENCE, INFERRED_CONFIDENCE, SafetyLayer, expand, parse_safety
+from fibrochat.safety import EXACT_CONFIDENCE, INFERRED_CONFIDENCE, SafetyLayer
+from fibrochat.safety_patterns import anchors, expand
+from fibrochat.safety_rules import parse_safety
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAFETY = FIXTURES / "safety"
@@ -212,15 +214,16 @@ def test_cli_region_from_the_environment(
     assert main(["ask", *_knowledge_args(fixture_docs, fixture_intents), "help me now"], out=out) == 0
     assert "555 0200" in out.getvalue()
     out = io.StringIO()  # the option wins over the environment
-    assert main(["ask", *_knowledge_args(fixture_docs, fixture_intents), "--region", "home", "help me now"], out=out) == 0
+    argv = ["ask", *_knowledge_args(fixture_docs, fixture_intents), "--region", "home", "help me now"]
+    assert main(argv, out=out) == 0
     assert "555 0100" in out.getvalue()
 
 
 def test_cli_unknown_region_is_a_note_on_stderr_not_an_error(
     fixture_docs: Path, fixture_intents: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = io.StringIO()
-    status = main(["ask", *_knowledge_args(fixture_docs, fixture_intents), "--region", "mars", "--json", "help me"], out=out)
+    argv = ["ask", *_knowledge_args(fixture_docs, fixture_intents), "--region", "mars", "--json", "help me"]
+    status = main(argv, out=io.StringIO())
     assert status == 0
     err = capsys.readouterr().err
     assert err.count("\n") == 1
@@ -270,12 +273,19 @@ def _write(tmp_path: Path, body: str) -> Path:
         (_GOOD_REGIONS + "  categories:\n    - id: x\n      response: hi\n", "has no 'patterns'"),
         (_GOOD_REGIONS + "  categories:\n    - id: x\n      response: hi\n      patterns: [a]\n"
          "    - id: x\n      response: hi\n      patterns: [b]\n", "duplicate safety category id 'x'"),
-        (_GOOD_REGIONS + "  categories:\n    - id: x\n      response: hi\n      patterns: [a]\n      further_reading: 1\n",
-         "further_reading must be true or false"),
+        (_GOOD_REGIONS + "  categories:\n    - id: x\n      response: hi\n      patterns: [a]\n"
+         "      further_reading: 1\n", "further_reading must be true or false"),
+        (_GOOD_REGIONS + "  categories:\n    - id: x\n      response: hi\n      patterns: [Help]\n",
+         "lower case"),
+        (_GOOD_REGIONS + "  words:\n    pet: ['(cat']\n", "invalid pattern"),
         ("  default_region: mars\n  regions:\n    home: {name: Home, emergency: '1', crisis: '2'}\n",
          "default_region 'mars' is not one of the regions"),
         ("  default_region: home\n  regions:\n    home: {name: Home, crisis: '2'}\n", "has no 'emergency'"),
         ("  default_region: home\n", "no 'regions'"),
+        ("  default_region: home\n  regions:\n    home:\n      name: Home\n      emergency: 000\n      crisis: x\n",
+         "must be quoted text"),
+        ("  default_region: home\n  unknown_region: '{region} {where}'\n  regions:\n"
+         "    home: {name: Home, emergency: '1', crisis: '2'}\n", "unknown field {where}"),
         ("  - just a list\n", "'safety' must be a mapping"),
     ],
 )
@@ -299,6 +309,32 @@ def test_a_content_error_is_one_line_on_stderr_with_status_2(
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert f"{path}:" in err
+
+
+@pytest.mark.parametrize(
+    ("expression", "words", "prefixes"),
+    [
+        ("help me now", {"help"}, set()),
+        ("(kill|end) (my|your)self", {"kill", "end"}, set()),
+        ("(just |please )?kill me", {"just", "please", "kill"}, set()),
+        ("suicid\\w*|self ?harm", {"self", "selfharm"}, {"suicid"}),
+        ("biologics?( drugs?)?", {"biologic", "biologics"}, set()),
+        ("(?<!low )(doses?|dosing)(?! ldn)", {"dose", "doses", "dosing"}, set()),
+        ("ki?l+ me", set(), {"kil", "kl"}),
+        ("(?:i|im)(?: [a-z0-9]+){0,3} chest", {"i", "im"}, set()),
+    ],
+)
+def test_anchors_are_the_beginnings_of_a_matchs_first_word(
+    expression: str, words: set[str], prefixes: set[str]
+) -> None:
+    found = anchors(expression)
+    assert found is not None
+    assert (set(found.words), set(found.prefixes)) == (words, prefixes)
+
+
+@pytest.mark.parametrize("expression", ["\\d+ mg", "(\\w+ )?help", "[a-z]+ help", ".elp", "(help)?"])
+def test_a_pattern_that_may_begin_anywhere_has_no_anchors(expression: str) -> None:
+    assert anchors(expression) is None
 
 
 def test_the_gap_and_word_lists_expand_to_a_plain_regular_expression() -> None:

@@ -8,8 +8,15 @@ advice; ordinary questions about the article must never be taken for one.
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fibrochat import Chatbot
+from fibrochat.safety import SafetyLayer
+from fibrochat.safety_rules import packaged_sections, parse_safety
+from fibrochat.text import normalise
+
+PACKAGED_RULES = parse_safety(packaged_sections())
 
 CRISIS = [
     "i want to die",
@@ -78,6 +85,12 @@ CRISIS = [
     "the pain is so bad i want to die",
     "pain so bad i dont want to exist",
     "im thinkin about ending things",
+    "everyone would be relieved if i died",
+    "honestly whats even the point anymore",
+    "i've been saving up my pills",
+    "i'm not safe right now",
+    "I JUST WANT TO DIE 😭",
+    "i dont wanna live no more",
 ]
 
 EMERGENCY = [
@@ -116,6 +129,10 @@ EMERGENCY = [
     "my left arm went numb and my chest feels tight",
     "my grandad collapsed",
     "i cant speak properly and my mouth is drooping",
+    "i can barely breathe",
+    "throat feels like its closing",
+    "i took 10 of my pills",
+    "help my mom is unconscious",
 ]
 
 MEDICINE = [
@@ -167,6 +184,11 @@ MEDICINE = [
     "double dose humira ok",
     "give ldn to my dog",
     "can i try ldn without my doctor",
+    "can i go back on enbrel",
+    "my son wants to try my ldn, ok?",
+    "is 4.5 mg ldn too much",
+    "how to taper off prednisone",
+    "can i just stop taking my meds",
 ]
 
 ORDINARY = [
@@ -255,6 +277,16 @@ ORDINARY = [
     "tell me about rituxan",
     "how do b cell depleting therapies work",
     "do i have to pay for clinical trials",
+    "ldn vs humira",
+    "how much research is there on ldn",
+    "how many studies on ldn",
+    "i can't cope with the fatigue",
+    "fibro is ruining my life",
+    "i hate fibro",
+    "the pain is so bad today",
+    "when should i see a doctor about fibro",
+    "should i join a trial",
+    "how much is ldn",
 ]
 
 
@@ -356,11 +388,22 @@ def test_the_default_region_gives_international_numbers(default_bot: Chatbot) ->
     ],
 )
 def test_each_region_gives_its_numbers(region: str, crisis: str, emergency: str) -> None:
-    bot = Chatbot(region=region)
-    assert bot.safety.region_note is None
-    crisis_text = bot.ask("i want to die").text
-    assert crisis in crisis_text and emergency in crisis_text
-    assert f"call {emergency}" in bot.ask("i cant breathe").text
+    layer = SafetyLayer(PACKAGED_RULES, region=region)
+    assert layer.region_note is None
+
+    def text(message: str) -> str:
+        hit = layer.check(message)
+        assert hit is not None
+        return layer.reply(hit, disclaimer="-").text
+
+    assert crisis in text("i want to die") and emergency in text("i want to die")
+    assert f"call {emergency}" in text("i cant breathe")
+
+
+def test_the_library_takes_the_region_as_a_setting() -> None:
+    bot = Chatbot(region="uk")
+    assert "Samaritans" in bot.ask("i want to die").text
+    assert "call 999" in bot.ask("i cant breathe").text
 
 
 def test_an_unknown_region_falls_back_to_the_international_numbers_with_a_note() -> None:
@@ -396,3 +439,29 @@ def test_medicine_reply_without_a_named_subject_offers_no_reading(default_bot: C
     assert reply.kind == "safety"
     assert reply.suggestions == ()
     assert "reading" not in reply.text
+
+
+# -- the fast path (anchors) agrees with trying every pattern everywhere --------------------------------
+
+_VOCABULARY = sorted(
+    {word for text in CRISIS + EMERGENCY + MEDICINE + ORDINARY for word in normalise(text).split()}
+    | {"4", "5mg", "12", "yo", "low", "dose", "naltrexone", "self", "harm", "on", "purpose", "a", "e"}
+)
+
+
+def test_the_fast_path_agrees_with_a_full_scan_on_every_test_phrase(default_bot: Chatbot) -> None:
+    layer = default_bot.safety
+    for text in CRISIS + EMERGENCY + MEDICINE + ORDINARY:
+        fast = layer._match(normalise(text), exact=True)
+        full = layer.scan(text)
+        assert (fast and (fast.category.id, fast.pattern)) == (full and (full.category.id, full.pattern)), text
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(_VOCABULARY), min_size=1, max_size=12))
+def test_the_fast_path_agrees_with_a_full_scan_on_word_salad(default_bot: Chatbot, words: list[str]) -> None:
+    layer = default_bot.safety
+    text = " ".join(words)
+    fast = layer._match(text, exact=True)
+    full = layer.scan(text)
+    assert (fast and (fast.category.id, fast.pattern)) == (full and (full.category.id, full.pattern))

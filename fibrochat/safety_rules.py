@@ -1,0 +1,266 @@
+"""The `safety:` sections of the knowledge → validated rules: categories, word lists and regions.
+
+Several files may each hold a `safety:` section; they are merged, and anything defined twice is an
+error naming the file and line. A knowledge base with no section of its own uses the packaged
+`intents/safety.yaml`, so a curator's own intents folder never silently loses the safety layer.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ContentError
+from .intents import load_intent_file
+from .resources import default_intents
+from .safety_patterns import WORD_REF, check_fragment
+from .text import normalise
+from .yamlfile import fields, line_of
+
+SAFETY_KEY = "safety"
+PACKAGED_FILE = "safety.yaml"
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+_FIELDS = frozenset({"emergency", "crisis", "region"})
+_TOP_KEYS = frozenset({
+    "default_region", "unknown_region", "further_reading", "known_words", "typo_targets", "followup_words",
+    "words", "regions", "categories",
+})
+_REGION_KEYS = frozenset({"name", "aliases", "emergency", "crisis"})
+_CATEGORY_KEYS = frozenset({"id", "response", "patterns", "further_reading"})
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """Where the person is, for the numbers a safety reply gives."""
+
+    id: str
+    name: str
+    emergency: str
+    crisis: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    """One kind of safety message: its reply (with {emergency}/{crisis}/{region} fields) and its patterns."""
+
+    id: str
+    response: str
+    patterns: tuple[str, ...]
+    further_reading: bool
+    path: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyRules:
+    """Everything the `safety:` sections of the knowledge say, validated."""
+
+    categories: tuple[Category, ...]
+    regions: tuple[Region, ...]
+    default_region: str
+    unknown_region: str
+    further_reading: str
+    words: Mapping[str, tuple[str, ...]]
+    known_words: frozenset[str]
+    typo_targets: frozenset[str]
+    followup_words: frozenset[str]
+
+
+def _text(value: Any, where: str, line: int | None, what: str) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ContentError(where, line, f"safety {what} must be quoted text (YAML reads {value!r} as a number)")
+    if not isinstance(value, str) or not value.strip():
+        raise ContentError(where, line, f"safety {what} must be a non-empty text")
+    return value.strip()
+
+
+def _texts(value: Any, where: str, line: int | None, what: str, *, strip: bool = True) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(isinstance(item, str) and item.strip() for item in value):
+        raise ContentError(where, line, f"safety {what} must be a non-empty list of texts")
+    return tuple(item.strip() if strip else item for item in value)
+
+
+def _fields_used(
+    template: str, where: str, line: int | None, what: str, allowed: frozenset[str] = _FIELDS
+) -> None:
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    except ValueError as error:
+        raise ContentError(where, line, f"safety {what}: {error} (write a literal brace as {{{{ or }}}})") from None
+    unknown = sorted(name for name in names if name not in allowed)
+    if unknown:
+        known = ", ".join(sorted(allowed))
+        raise ContentError(where, line, f"safety {what}: unknown field {{{unknown[0]}}} (known: {known})")
+
+
+class _Collector:
+    """Merges the `safety:` sections of several files, refusing anything defined twice."""
+
+    def __init__(self) -> None:
+        self.settings: dict[str, tuple[Any, str, int | None]] = {}
+        self.words: dict[str, tuple[tuple[str, ...], str, int | None]] = {}
+        self.regions: dict[str, tuple[Region, str, int | None]] = {}
+        self.categories: list[Category] = []
+        self.lists: dict[str, set[str]] = defaultdict(set)
+        self.first: tuple[str, int | None] = ("safety", None)  # where the first section was: for "missing" errors
+        self.seen = False
+
+    def add(self, data: Any, where: str, line: int | None) -> None:
+        line = line_of(data, line)
+        if not self.seen:
+            self.first, self.seen = (where, line), True
+        if not isinstance(data, dict):
+            raise ContentError(where, line, "'safety' must be a mapping (categories, regions, words, ...)")
+        body = fields(data)
+        for key in body:
+            if key not in _TOP_KEYS:
+                allowed = ", ".join(sorted(_TOP_KEYS))
+                raise ContentError(where, line, f"unknown key {key!r} in safety (allowed: {allowed})")
+        for key in ("default_region", "unknown_region", "further_reading"):
+            if key in body:
+                if key in self.settings:
+                    _, first_path, first_line = self.settings[key]
+                    raise ContentError(where, line, f"safety {key} is set twice (first at {first_path}:{first_line})")
+                self.settings[key] = (_text(body[key], where, line, repr(key)), where, line)
+        for key in ("known_words", "typo_targets", "followup_words"):
+            if key in body:
+                self.lists[key].update(normalise(word) for word in _texts(body[key], where, line, repr(key)))
+        if "words" in body:
+            self._add_words(body["words"], where, line)
+        if "regions" in body:
+            self._add_regions(body["regions"], where, line)
+        if "categories" in body:
+            raw = body["categories"]
+            if not isinstance(raw, list):
+                raise ContentError(where, line, "safety 'categories' must be a list")
+            for item in raw:
+                self._add_category(item, where, line)
+
+    def _add_words(self, data: Any, where: str, line: int | None) -> None:
+        line = line_of(data, line)
+        if not isinstance(data, dict):
+            raise ContentError(where, line, "safety 'words' must map a name to a list of words")
+        for name, entries in fields(data).items():
+            if not isinstance(name, str) or not _NAME.match(name):
+                raise ContentError(where, line, f"safety word list {name!r}: name it with lower-case letters, '_'")
+            if name in self.words:
+                raise ContentError(where, line, f"safety word list {name!r} is defined twice")
+            values = _texts(entries, where, line, f"word list {name!r}", strip=False)  # 'to ' keeps its space
+            for value in values:
+                if WORD_REF.search(value):
+                    raise ContentError(where, line, f"safety word list {name!r}: {value!r} refers to another list")
+                check_fragment(value, where, line, f"word list {name!r} entry {value!r}")
+            self.words[name] = (values, where, line)
+
+    def _add_regions(self, data: Any, where: str, line: int | None) -> None:
+        line = line_of(data, line)
+        if not isinstance(data, dict):
+            raise ContentError(where, line, "safety 'regions' must map a region code to its numbers")
+        for code, body in fields(data).items():
+            region_line = line_of(body, line)
+            region_id = normalise(str(code))
+            if not region_id or not isinstance(body, dict):
+                raise ContentError(where, region_line, f"safety region {code!r} must map name, emergency, crisis")
+            body = fields(body)
+            unknown = sorted(str(key) for key in body if key not in _REGION_KEYS)
+            if unknown:
+                raise ContentError(
+                    where, region_line, f"unknown key {unknown[0]!r} in region {code!r} "
+                    f"(allowed: {', '.join(sorted(_REGION_KEYS))})"
+                )
+            for key in ("name", "emergency", "crisis"):
+                if key not in body:
+                    raise ContentError(where, region_line, f"safety region {code!r} has no {key!r}")
+            raw_aliases = body.get("aliases")
+            aliases = () if raw_aliases is None else _texts(raw_aliases, where, region_line, f"region {code!r} aliases")
+            region = Region(
+                id=region_id,
+                name=_text(body["name"], where, region_line, f"region {code!r} name"),
+                emergency=_text(body["emergency"], where, region_line, f"region {code!r} emergency"),
+                crisis=_text(body["crisis"], where, region_line, f"region {code!r} crisis"),
+                aliases=tuple(normalise(alias) for alias in aliases),
+            )
+            for name in (region.id, *region.aliases):
+                if name in self.regions:
+                    other, first_path, first_line = self.regions[name]
+                    raise ContentError(
+                        where, region_line, f"safety region name {name!r} is used twice "
+                        f"(first for {other.id!r} at {first_path}:{first_line})"
+                    )
+                self.regions[name] = (region, where, region_line)
+
+    def _add_category(self, data: Any, where: str, fallback_line: int | None) -> None:
+        line = line_of(data, fallback_line)
+        if not isinstance(data, dict):
+            raise ContentError(where, line, "each safety category must be a mapping with 'id', 'response', 'patterns'")
+        body = fields(data)
+        unknown = sorted(str(key) for key in body if key not in _CATEGORY_KEYS)
+        if unknown:
+            allowed = ", ".join(sorted(_CATEGORY_KEYS))
+            raise ContentError(where, line, f"unknown key {unknown[0]!r} in safety category (allowed: {allowed})")
+        for key in ("id", "response", "patterns"):
+            if key not in body:
+                raise ContentError(where, line, f"safety category has no {key!r}")
+        category_id = _text(body["id"], where, line, "category id")
+        if not _ID.match(category_id):
+            raise ContentError(where, line, f"safety category id {category_id!r}: use lower-case letters, digits, .-_")
+        if any(category.id == category_id for category in self.categories):
+            raise ContentError(where, line, f"duplicate safety category id {category_id!r}")
+        response = _text(body["response"], where, line, f"category {category_id!r} response")
+        _fields_used(response, where, line, f"category {category_id!r} response")
+        further = body.get("further_reading", False)
+        if not isinstance(further, bool):
+            raise ContentError(where, line, f"safety category {category_id!r}: further_reading must be true or false")
+        patterns = _texts(body["patterns"], where, line, f"category {category_id!r} patterns")
+        self.categories.append(Category(category_id, response, patterns, further, where, line or 0))
+
+    def rules(self) -> SafetyRules:
+        if not self.regions:
+            raise ContentError(*self.first, "safety has no 'regions': at least a default region is needed")
+        default, where, line = self.settings.get("default_region", (None, *self.first))
+        if default is None:
+            raise ContentError(where, line, "safety has no 'default_region'")
+        default_id = normalise(str(default))
+        if default_id not in self.regions:
+            raise ContentError(where, line, f"safety default_region {default!r} is not one of the regions")
+        note, where, line = self.settings.get("unknown_region", ("({region}?)", where, line))
+        if "{region}" not in note:
+            raise ContentError(where, line, "safety unknown_region must mention {region}")
+        _fields_used(note, where, line, "unknown_region", frozenset({"region", "known"}))
+        further, _, _ = self.settings.get("further_reading", ("", where, line))
+        return SafetyRules(
+            categories=tuple(self.categories),
+            regions=tuple(dict.fromkeys(region for region, _, _ in self.regions.values())),
+            default_region=self.regions[default_id][0].id,
+            unknown_region=note,
+            further_reading=further,
+            words={name: values for name, (values, _, _) in self.words.items()},
+            known_words=frozenset(self.lists["known_words"]),
+            typo_targets=frozenset(self.lists["typo_targets"]),
+            followup_words=frozenset(self.lists["followup_words"]),
+        )
+
+
+def parse_safety(sections: Iterable[tuple[Any, str, int | None]]) -> SafetyRules:
+    """Validate and merge `safety:` sections (value, file, line) into one set of rules."""
+    collector = _Collector()
+    for data, where, line in sections:
+        collector.add(data, where, line)
+    return collector.rules()
+
+
+def packaged_sections() -> list[tuple[Any, str, int | None]]:
+    """The packaged `intents/safety.yaml`: the rules a knowledge base without its own falls back on."""
+    path = Path(default_intents()[0]) / PACKAGED_FILE
+    loaded = load_intent_file(path, frozenset({SAFETY_KEY}))
+    return [(value, loaded.path, line) for key, value, line in loaded.extra if key == SAFETY_KEY]
