@@ -35,7 +35,7 @@ _EXAMPLE_FUZZ_SHARE = 0.25  # how much the rapidfuzz string similarity counts be
 _SECTION_SCALE = 0.8  # section words are a weaker signal than curated example questions
 _VAGUE_WEIGHT = math.log(1 + 2)  # the weight of a word found in half the sections
 _SECTION_EVIDENCE = 2.0  # matched word weight a section needs for full credit
-_FUZZ_CANDIDATES = 24  # examples re-scored with rapidfuzz per question
+_FUZZ_CANDIDATES = 12  # examples re-scored with rapidfuzz per question
 _EXAMPLE_CANDIDATES = 200  # examples scored per question, at most about this many, however large the knowledge
 _SECTION_CANDIDATES = 200  # sections scored per question, likewise
 _SMALLTALK_MAX_WORDS = 6  # longer messages are questions, not greetings
@@ -80,6 +80,8 @@ class _Example:
     text: str
     terms: frozenset[str]
     weight: float
+    target: str  # the key this example credits: its intent's primary section, or the intent itself
+    via: str  # how a match through it is explained (`/why`)
 
 
 class Analyzer:
@@ -262,16 +264,30 @@ class Index:
         for intent in intents:
             if intent.kind == "faq":
                 answerable_words |= intent_bags.get(intent.id, set())
-        self.out_of_scope_terms = frozenset(
-            term for intent in intents if intent.kind == "unanswerable" for term in intent_bags.get(intent.id, ())
-        ) - answerable_words
-        self.smalltalk_terms = frozenset(
-            term for intent in intents if intent.kind == "smalltalk" for term in intent_bags.get(intent.id, ())
-        ) - answerable_words
+        self.out_of_scope_terms = (
+            frozenset(
+                term for intent in intents if intent.kind == "unanswerable" for term in intent_bags.get(intent.id, ())
+            )
+            - answerable_words
+        )
+        self.smalltalk_terms = (
+            frozenset(
+                term for intent in intents if intent.kind == "smalltalk" for term in intent_bags.get(intent.id, ())
+            )
+            - answerable_words
+        )
         self._candidate_topics = {key: frozenset(self.topics_named(bag)) for key, bag in self._candidate_bags.items()}
 
         self.examples = [
-            _Example(intent, text, terms, sum(self.weight(t) for t in terms)) for intent, text, terms in raw_examples
+            _Example(
+                intent,
+                text,
+                terms,
+                sum(self.weight(t) for t in terms),
+                _target(intent),
+                f"{INTENT_PREFIX}{intent.id}: {text}",
+            )
+            for intent, text, terms in raw_examples
         ]
         # Posting lists run from the shortest item to the longest: when a shortlist must be cut, the items
         # that a question's words make up most of come first.
@@ -286,13 +302,13 @@ class Index:
         self._headings = heading_bags
         self._section_bags = section_bags
         # Smalltalk is often made only of stop words ("who are you"): match it on the whole text too.
-        self._smalltalk = {
-            f"{position}": normalise(question)
-            for position, (intent, question) in enumerate(
-                (intent, question) for intent in intents if intent.kind == "smalltalk" for question in intent.questions
-            )
-        }
-        self._smalltalk_intents = [intent for intent in intents if intent.kind == "smalltalk" for _ in intent.questions]
+        self._smalltalk_examples = [
+            _Example(intent, question, frozenset(), 0.0, _target(intent), "")
+            for intent in intents
+            if intent.kind == "smalltalk"
+            for question in intent.questions
+        ]
+        self._smalltalk = {f"{position}": normalise(e.text) for position, e in enumerate(self._smalltalk_examples)}
         self.vocabulary = frozenset(self.weights)
 
     def weight(self, term: str) -> float:
@@ -303,56 +319,62 @@ class Index:
 
     def rank(self, analysis: Analysis, *, limit: int = 8) -> list[Scored]:
         """Targets scored for this question, best first."""
-        terms = analysis.terms
-        best: dict[str, Scored] = {}
+        best: dict[str, tuple[float, str]] = {}  # target → (score, how it was reached)
         if len(analysis.normalised.split()) <= _SMALLTALK_MAX_WORDS and self._smalltalk:
             found = process.extractOne(analysis.normalised, self._smalltalk, scorer=fuzz.ratio, processor=None)
             if found is not None:
-                intent = self._smalltalk_intents[int(found[2])]
-                key = INTENT_PREFIX + intent.id
+                example = self._smalltalk_examples[int(found[2])]
                 score = max(0.0, (found[1] - _SMALLTALK_RATIO_FLOOR) / (100 - _SMALLTALK_RATIO_FLOOR))
-                best[key] = Scored(key, score, f"{INTENT_PREFIX}{intent.id}: {found[0]}")
-        if not terms:
-            return list(best.values())
-        weights = self.question_weights(analysis)
+                best[example.target] = (score, f"{INTENT_PREFIX}{example.intent.id}: {found[0]}")
+        if analysis.terms:
+            weights = self.question_weights(analysis)
+            self._score_examples(analysis, weights, best)
+            self._score_sections(weights, best)
+            named = frozenset(self.topics_named(analysis.all_terms))
+            if named:
+                for key, (score, via) in best.items():
+                    if not named & self._candidate_topics.get(key, frozenset()):
+                        best[key] = (score * _ENTITY_MISS_FACTOR, via)
+        ranked = sorted(best.items(), key=lambda item: item[1][0], reverse=True)[:limit]
+        return [Scored(key, score, via) for key, (score, via) in ranked]
+
+    def _score_examples(
+        self, analysis: Analysis, weights: dict[str, float], best: dict[str, tuple[float, str]]
+    ) -> None:
+        """Word overlap with the shortlisted examples, then rapidfuzz on the best few; each credits its target."""
         total = sum(weights.values())
-
-        overlap = {
-            position: sum(w for term, w in weights.items() if term in self.examples[position].terms)
-            for position in _shortlist(self._example_postings, weights, _EXAMPLE_CANDIDATES)
-        }
-        token_scores = {
-            position: self._example_score(shared, total, self.examples[position], weights)
-            for position, shared in overlap.items()
-        }
-        shortlist = sorted(token_scores, key=token_scores.__getitem__, reverse=True)[:_FUZZ_CANDIDATES]
-        for position in shortlist:
-            example = self.examples[position]
-            similarity = fuzz.token_sort_ratio(analysis.content, example.text) / 100
+        asked = weights.keys()
+        weight_of = weights.__getitem__
+        examples = self.examples
+        long_question = len(weights) >= _LONG_QUESTION_TERMS
+        token_scores: dict[int, float] = {}
+        for position in _shortlist(self._example_postings, weights, _EXAMPLE_CANDIDATES):
+            example = examples[position]
+            shared = sum(map(weight_of, example.terms & asked))
+            if long_question:
+                token_scores[position] = self._example_score(shared, total, example, weights)
+            else:  # the usual case, inlined: Dice overlap
+                token_scores[position] = 2 * shared / (total + example.weight)
+        content = analysis.content
+        for position in sorted(token_scores, key=token_scores.__getitem__, reverse=True)[:_FUZZ_CANDIDATES]:
+            example = examples[position]
+            similarity = fuzz.token_sort_ratio(content, example.text) / 100
             score = (1 - _EXAMPLE_FUZZ_SHARE) * token_scores[position] + _EXAMPLE_FUZZ_SHARE * similarity
-            intent = example.intent
-            target = section_target(intent) if intent.kind == "faq" else INTENT_PREFIX + intent.id
-            if target is None:
-                continue
-            if target not in best or score > best[target].score:
-                best[target] = Scored(target, score, f"{INTENT_PREFIX}{intent.id}: {example.text}")
+            if example.target not in best or score > best[example.target][0]:
+                best[example.target] = (score, example.via)
 
-        recall = {
-            key: sum(w for term, w in weights.items() if term in self._section_bags[key])
-            for key in _shortlist(self._section_postings, weights, _SECTION_CANDIDATES)
-        }
-        for key, shared in recall.items():
-            heading_share = sum(w for t, w in weights.items() if t in self._headings[key]) / total
+    def _score_sections(self, weights: dict[str, float], best: dict[str, tuple[float, str]]) -> None:
+        """Recall of the question's words in each shortlisted section's own words (headings count a little more)."""
+        total = sum(weights.values())
+        asked = weights.keys()
+        weight_of = weights.__getitem__
+        for key in _shortlist(self._section_postings, weights, _SECTION_CANDIDATES):
+            shared = sum(map(weight_of, self._section_bags[key] & asked))
+            heading_share = sum(map(weight_of, self._headings[key] & asked)) / total
             evidence = min(1.0, shared / _SECTION_EVIDENCE)  # one common word is not enough to quote a section
             score = _SECTION_SCALE * (shared / total) * (0.8 + 0.2 * heading_share) * evidence
-            if key not in best or score > best[key].score:
-                best[key] = Scored(key, score, "section words")
-        named = frozenset(self.topics_named(analysis.all_terms))
-        if named:
-            for key, scored in best.items():
-                if not named & self._candidate_topics.get(key, frozenset()):
-                    best[key] = Scored(key, scored.score * _ENTITY_MISS_FACTOR, scored.via)
-        return sorted(best.values(), key=lambda s: s.score, reverse=True)[:limit]
+            if key not in best or score > best[key][0]:
+                best[key] = (score, "section words")
 
     def too_vague(self, analysis: Analysis) -> bool:
         """One word that more than half the sections share ("fibro", "treatment") cannot pick a section."""
@@ -434,6 +456,11 @@ def _shortlist(postings: Mapping[str, Sequence[T]], weights: Mapping[str, float]
 
 def section_key(document: Document, section: Section) -> str:
     return f"{SECTION_PREFIX}{document.id}#{section.anchor}"
+
+
+def _target(intent: Intent) -> str:
+    """What a match on one of the intent's examples credits."""
+    return SECTION_PREFIX + intent.cites[0] if intent.kind == "faq" and intent.cites else INTENT_PREFIX + intent.id
 
 
 def section_target(intent: Intent) -> str | None:
