@@ -49,8 +49,9 @@ def normalise(text: str) -> str:
     if "\x1b" in text:
         text = _ANSI.sub(" ", text)
     text = fold(text).translate(_APOSTROPHES)
-    text = _POSSESSIVE.sub("", text)
-    text = _APOSTROPHE.sub("", text)
+    if "'" in text:  # both patterns need one; most passages and questions have none
+        text = _POSSESSIVE.sub("", text)
+        text = _APOSTROPHE.sub("", text)
     return _NON_WORD.sub(" ", text).strip()
 
 

@@ -1,0 +1,1 @@
+"""fibrochat's benchmark suite: `python -m benchmarks.run` from the repository root (not part of the tests)."""
