@@ -41,7 +41,8 @@ def load_knowledge(
     docs = load_documents(document_paths) if document_paths else ()
     files = [load_intent_file(path, extra_keys) for path in yaml_files(intent_paths)] if intent_paths else []
     check_unique_ids(files)
-    resolved = tuple(_resolve_cites(intent, docs) for file in files for intent in file.intents)
+    anchors = _answerable_anchors(docs)
+    resolved = tuple(_resolve_cites(intent, anchors, bool(docs)) for file in files for intent in file.intents)
     extra = tuple((key, value, file.path, line) for file in files for key, value, line in file.extra)
     return Knowledge(docs, resolved, merge_lexicons([file.lexicon for file in files]), extra)
 
@@ -53,20 +54,24 @@ def _paths(values: Sequence[PathLike] | PathLike) -> list[Path]:
     return [Path(value) for value in values]
 
 
-def _resolve_cites(intent: Intent, documents: tuple[Document, ...]) -> Intent:
+def _answerable_anchors(documents: tuple[Document, ...]) -> dict[str, list[str]]:
+    """anchor → ids of the documents where a section with text has it."""
+    anchors: dict[str, list[str]] = {}
+    for document in documents:
+        for section in document.sections:
+            if section.passages:
+                anchors.setdefault(section.anchor, []).append(document.id)
+    return anchors
+
+
+def _resolve_cites(intent: Intent, anchors: dict[str, list[str]], loaded_any: bool) -> Intent:
     """Turn each cited anchor into "<document id>#<anchor>", or fail naming the intent's file and line."""
     resolved: list[str] = []
     for cite in intent.cites:
         doc_id, _, anchor = cite.rpartition("#")
-        matches = [
-            f"{document.id}#{anchor}"
-            for document in documents
-            if (not doc_id or document.id == doc_id)
-            and (section := document.section(anchor)) is not None
-            and section.passages
-        ]
+        matches = [f"{found}#{anchor}" for found in anchors.get(anchor, ()) if not doc_id or found == doc_id]
         if not matches:
-            known = "" if documents else " (no documents are loaded)"
+            known = "" if loaded_any else " (no documents are loaded)"
             problem = f"intent {intent.id!r} cites {cite!r}, which no section has{known}"
             raise ContentError(intent.path, intent.line, problem)
         if len(matches) > 1:

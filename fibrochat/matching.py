@@ -248,18 +248,17 @@ class Index:
             (name, tuple(frozenset(self.analyzer.analyse(cue, correct=False, expand=False).terms) for cue in cues))
             for name, cues in lexicon.topics
         )
-        self._candidate_bags: dict[str, frozenset[str]] = {}
-        for key, bag in section_bags.items():
-            extra = {
-                t
-                for intent in intents
-                if intent.kind == "faq" and section_target(intent) == key
-                for t in intent_bags[intent.id]
-            }
-            self._candidate_bags[key] = bag | frozenset(extra)
+        # What each candidate is about: a section's own words plus those of the intents that credit it.
+        credited: dict[str, set[str]] = defaultdict(set)
         for intent in intents:
-            if intent.kind != "faq":
-                self._candidate_bags[INTENT_PREFIX + intent.id] = frozenset(intent_bags[intent.id])
+            if intent.kind != "safety":
+                credited[_target(intent)].update(intent_bags[intent.id])
+        self._candidate_bags: dict[str, frozenset[str]] = {
+            key: bag | credited[key] if credited.get(key) else bag for key, bag in section_bags.items()
+        }
+        for key, words in credited.items():
+            if key.startswith(INTENT_PREFIX):
+                self._candidate_bags[key] = frozenset(words)
         answerable_words = set().union(*section_bags.values()) if section_bags else set()
         for intent in intents:
             if intent.kind == "faq":
