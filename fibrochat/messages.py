@@ -58,7 +58,8 @@ def parse_messages(data: Any, where: str, line: int | None) -> dict[str, str]:
         used = _placeholders(value)
         if used is None or not used <= allowed:
             names = ", ".join(f"{{{name}}}" for name in sorted(allowed)) or "none"
-            raise ContentError(where, line, f"message {key!r} may only use the placeholders: {names} (write {{{{ for a brace)")
+            problem = f"message {key!r} may only use the placeholders: {names} (write {{{{ for a brace)"
+            raise ContentError(where, line, problem)
         parsed[key] = " ".join(value.split())
     return parsed
 
