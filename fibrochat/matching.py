@@ -116,6 +116,8 @@ class Analyzer:
         for variant, target in pairs:
             source = tuple(stem(w) for w in variant.split())
             result = tuple(stem(w) for w in target.split())
+            if len(source) == 1 and source == result:
+                continue  # a one-word canonical spelling needs no rule; longer ones guard their inner words
             if source and (source, result) not in seen:
                 seen.add((source, result))
                 table[source[0]].append((source, result))
@@ -152,8 +154,8 @@ class Analyzer:
                     word = fixed
             words.append(word)
         stems = [stem(word) for word in words]
-        canonical = self._apply(stems, self._synonyms, keep=False)
-        for _ in range(_SYNONYM_ROUNDS - 1):  # "janus kinase blockers" → "jak blocker" → "jak inhibitor"
+        canonical = stems
+        for _ in range(_SYNONYM_ROUNDS):  # "janus kinase blockers" → "jak blocker" → "jak inhibitor"
             folded = self._apply(canonical, self._synonyms, keep=False)
             if folded == canonical:
                 break
@@ -169,6 +171,8 @@ class Analyzer:
         tokens: list[str], table: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]], *, keep: bool
     ) -> list[str]:
         """Replace (or, with keep, add to) the longest matching phrase at each position."""
+        if table.keys().isdisjoint(tokens):
+            return tokens
         out: list[str] = []
         index = 0
         while index < len(tokens):
