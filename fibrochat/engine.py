@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .knowledge import Knowledge, PathLike, load_knowledge
+from .knowledge import Knowledge, PathLike, gc_paused, load_knowledge
 from .matching import INTENT_PREFIX, SECTION_PREFIX, Analysis, Index, Scored
 from .messages import Messages, build_messages, parse_messages
 from .model import Candidate, Citation, Context, Document, Intent, Passage, Reply, Section
@@ -44,7 +44,8 @@ class Chatbot:
         self.messages: Messages = build_messages(
             [parse_messages(value, path, line) for key, value, path, line in self.knowledge.extra if key == "messages"]
         )
-        self.index = Index(self.knowledge.documents, self.knowledge.intents, self.knowledge.lexicon)
+        with gc_paused():
+            self.index = Index(self.knowledge.documents, self.knowledge.intents, self.knowledge.lexicon)
         self._primary_intents: dict[str, Intent] = {}
         for intent in self.knowledge.intents:
             if intent.kind == "faq":

@@ -5,7 +5,9 @@ The result is one immutable Knowledge value, so a bot is either fully loaded or 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -29,13 +31,34 @@ class Knowledge:
     extra: tuple[tuple[str, Any, str, int | None], ...] = ()
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Loading makes many objects that all live on: the cyclic collector would only rescan them, so pause it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_knowledge(
-    documents: Sequence[PathLike] | None = None,
-    intents: Sequence[PathLike] | None = None,
+    documents: Sequence[PathLike] | PathLike | None = None,
+    intents: Sequence[PathLike] | PathLike | None = None,
     *,
     extra_keys: frozenset[str] = frozenset(),
 ) -> Knowledge:
     """Load Markdown documents and YAML intents; None means the packaged ones, [] means none."""
+    with gc_paused():
+        return _load(documents, intents, extra_keys)
+
+
+def _load(
+    documents: Sequence[PathLike] | PathLike | None,
+    intents: Sequence[PathLike] | PathLike | None,
+    extra_keys: frozenset[str],
+) -> Knowledge:
     document_paths = default_documents() if documents is None else _paths(documents)
     intent_paths = default_intents() if intents is None else _paths(intents)
     docs = load_documents(document_paths) if document_paths else ()

@@ -42,6 +42,7 @@ _SMALLTALK_MAX_WORDS = 6  # longer messages are questions, not greetings
 _SMALLTALK_RATIO_FLOOR = 70  # whole-text similarity below this says nothing
 _PHRASING_SHARE_INVERSE = 4  # a phrasing-only word weighs like a word found in a quarter of the sections
 _ENTITY_MISS_FACTOR = 0.6  # a candidate that lacks the subject the question names (e.g. "LDN") is scaled by this
+_MIN_CORRECTED = 5  # shorter words are too easily "corrected" into another word
 _SYNONYM_ROUNDS = 3  # synonyms fold again until nothing changes, at most this often
 _EXPANSION_SHARE = 0.5  # a brand's added class words restate the brand, so they count half
 _FULL_UNKNOWN_WORDS = 2  # unknown words beyond these count _EXTRA_UNKNOWN_SHARE of their weight
@@ -87,7 +88,7 @@ class _Example:
 class Analyzer:
     """Turns text into content terms using the lexicon; shared by the index and the questions."""
 
-    def __init__(self, lexicon: Lexicon, vocabulary_texts: Iterable[str]) -> None:
+    def __init__(self, lexicon: Lexicon) -> None:
         self._synonyms = self._phrase_table(
             [(v, c) for v, c in lexicon.synonyms] + [(c, c) for _, c in lexicon.synonyms]
         )
@@ -95,19 +96,25 @@ class Analyzer:
         self.stopwords = frozenset(stem(word) for phrase in lexicon.stopwords for word in phrase.split())
         self._stop_surface = frozenset(word for phrase in lexicon.stopwords for word in phrase.split())
         surface: set[str] = set(self._stop_surface)
-        for text in vocabulary_texts:
-            surface.update(normalise(text).split())
         for variant, canonical in (*lexicon.synonyms, *lexicon.expansions):
             surface.update(variant.split())
             surface.update(canonical.split())
         self.surface = frozenset(surface)
+        self._deletions: dict[str, list[str]] = {}
+
+    def learn(self, words: Iterable[str]) -> None:
+        """Take the knowledge's words as the vocabulary typos are corrected to (once, while loading)."""
+        self.surface = self.surface.union(words)
         # Typo correction looks words up by their one-letter deletions (the SymSpell idea), so a question
         # word is compared with a handful of known words however large the vocabulary.
-        self._deletions: dict[str, list[str]] = defaultdict(list)
+        deletions: dict[str, list[str]] = defaultdict(list)
         for word in sorted(self.surface):
             if len(word) >= 4 and not word.isdigit():
-                for variant in {word, *_deletions(word)}:
-                    self._deletions[variant].append(word)
+                deletions[word].append(word)
+                if len(word) >= _MIN_CORRECTED:  # a shorter word is reached through its own spelling alone
+                    for variant in _deletions(word):
+                        deletions[variant].append(word)
+        self._deletions = dict(deletions)
 
     @staticmethod
     def _phrase_table(pairs: Sequence[tuple[str, str]]) -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
@@ -127,7 +134,7 @@ class Analyzer:
 
     def correct(self, word: str) -> str | None:
         """The nearest known word for an unknown one, or None when nothing is near enough."""
-        if len(word) < 5 or word.isdigit():
+        if len(word) < _MIN_CORRECTED or word.isdigit():
             return None
         max_edits = 1 if len(word) < 8 else 2
         probes = {word, *_deletions(word)}
@@ -141,30 +148,40 @@ class Analyzer:
 
     def analyse(self, text: str, *, correct: bool = True, expand: bool = True) -> Analysis:
         normalised = normalise(text)
-        words: list[str] = []
+        words = normalised.split()
         unknown: list[str] = []
         corrected: list[tuple[str, str]] = []
-        for word in normalised.split():
-            if correct and word not in self.surface:
-                fixed = self.correct(word)
-                if fixed is None:
-                    unknown.append(word)
-                else:
-                    corrected.append((word, fixed))
-                    word = fixed
-            words.append(word)
-        stems = [stem(word) for word in words]
-        canonical = stems
+        if correct and not self.surface.issuperset(words):
+            for position, word in enumerate(words):
+                if word not in self.surface:
+                    fixed = self.correct(word)
+                    if fixed is None:
+                        unknown.append(word)
+                    else:
+                        corrected.append((word, fixed))
+                        words[position] = fixed
+        canonical = self._fold(words)
+        expanded = self._apply(canonical, self._expansions, keep=True) if expand else canonical
+        terms = tuple(term for term in dict.fromkeys(expanded) if term not in self.stopwords)
+        unknown_stems = tuple(stem(w) for w in unknown if w not in self._stop_surface)
+        added = frozenset(expanded).difference(canonical) if expanded is not canonical else frozenset()
+        return Analysis(normalised, terms, unknown_stems, tuple(corrected), tuple(expanded), added)
+
+    def _fold(self, words: list[str]) -> list[str]:
+        """Stems, with synonyms folded to one spelling."""
+        canonical = list(map(stem, words))
         for _ in range(_SYNONYM_ROUNDS):  # "janus kinase blockers" → "jak blocker" → "jak inhibitor"
             folded = self._apply(canonical, self._synonyms, keep=False)
             if folded == canonical:
                 break
             canonical = folded
-        expanded = self._apply(canonical, self._expansions, keep=True) if expand else canonical
-        terms = tuple(dict.fromkeys(t for t in expanded if t not in self.stopwords))
-        unknown_stems = tuple(stem(w) for w in unknown if w not in self._stop_surface)
-        added = frozenset(expanded) - frozenset(canonical)
-        return Analysis(normalised, terms, unknown_stems, tuple(corrected), tuple(expanded), added)
+        return canonical
+
+    def terms_of(self, text: str) -> tuple[str, frozenset[str]]:
+        """The normalised text and the set of its content terms (no typo correction): for loading."""
+        normalised = normalise(text)
+        expanded = self._apply(self._fold(normalised.split()), self._expansions, keep=True)
+        return normalised, frozenset(expanded) - self.stopwords
 
     @staticmethod
     def _apply(
@@ -200,34 +217,31 @@ class Index:
             for section in document.sections:
                 if section.passages:
                     self.sections[section_key(document, section)] = (document, section)
-        texts: list[str] = [intent_q for intent in intents for intent_q in intent.questions]
-        for _, section in self.sections.values():
-            texts.extend(section.path)
-            texts.extend(passage.text for passage in section.passages)
-        self.analyzer = Analyzer(lexicon, texts)
+        self.analyzer = Analyzer(lexicon)
+        known_words: set[str] = set()
         self.generic = frozenset(stem(w) for phrase in lexicon.generic for w in phrase.split())
 
         section_bags: dict[str, frozenset[str]] = {}
         heading_bags: dict[str, frozenset[str]] = {}
         for key, (_, section) in self.sections.items():
-            heading_terms = self.analyzer.analyse(" ".join(section.path), correct=False).terms
-            passage_terms = [
-                term
-                for passage in section.passages
-                for term in self.analyzer.analyse(passage.text, correct=False).terms
-            ]
-            heading_bags[key] = frozenset(heading_terms)
-            section_bags[key] = frozenset(heading_terms) | frozenset(passage_terms)
+            heading_text, heading_terms = self.analyzer.terms_of(" ".join(section.path))
+            # one analysis for the whole section: its passages never share a phrase across their border
+            body_text, body_terms = self.analyzer.terms_of("\n".join(p.text for p in section.passages))
+            known_words.update(heading_text.split())
+            known_words.update(body_text.split())
+            heading_bags[key] = heading_terms
+            section_bags[key] = heading_terms | body_terms
 
         intent_bags: dict[str, set[str]] = defaultdict(set)
         raw_examples: list[tuple[Intent, str, frozenset[str]]] = []
         for intent in intents:
-            if intent.kind == "safety":
-                continue
             for question in intent.questions:
                 analysis = self.analyzer.analyse(question, correct=False)
-                raw_examples.append((intent, analysis.content, frozenset(analysis.terms)))
-                intent_bags[intent.id].update(analysis.terms)
+                known_words.update(analysis.normalised.split())
+                if intent.kind != "safety":
+                    raw_examples.append((intent, analysis.content, frozenset(analysis.terms)))
+                    intent_bags[intent.id].update(analysis.terms)
+        self.analyzer.learn(known_words)
 
         # Rarity is judged on the knowledge itself: words that only curated questions use ("explain",
         # "mechanism") are phrasing, not subject, and get a middling weight instead of a rare word's.
