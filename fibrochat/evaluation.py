@@ -16,7 +16,7 @@ from .engine import Chatbot
 from .errors import ContentError
 from .model import Reply
 from .text import normalise
-from .yamlfile import fields, line_of, load_yaml
+from .yamlfile import checked_mapping, fields, line_of, load_yaml
 
 EXPECTS = ("section", "smalltalk", "safety", "fallback")
 KINDS = ("answer", "clarify", "smalltalk", "safety", "fallback")
@@ -88,9 +88,7 @@ class Report:
             "safety": {"missed": self.safety_missed, "false_alarms": self.safety_false_alarms},
             "quotes_not_verbatim": self.quotes_not_verbatim,
             "confusion": {expect: dict(got) for expect, got in self.confusion.items()},
-            "calibration": [
-                {"confidence_from": low, **ratio.to_dict()} for low, ratio in self.calibration
-            ],
+            "calibration": [{"confidence_from": low, **ratio.to_dict()} for low, ratio in self.calibration],
             "failures": [
                 {
                     "q": o.turn.question,
@@ -110,13 +108,8 @@ class Report:
 
 def _turn(data: Any, where: str, line: int | None, tags: tuple[str, ...], followup: bool) -> Turn:
     line = line_of(data, line)
-    if not isinstance(data, dict):
-        raise ContentError(where, line, "each case must be a mapping with 'q' and 'expect'")
-    data = fields(data)
-    unknown = sorted(str(k) for k in data if k not in _TURN_KEYS)
-    if unknown:
-        allowed = ", ".join(sorted(_TURN_KEYS))
-        raise ContentError(where, line, f"unknown key {unknown[0]!r} in case (allowed: {allowed})")
+    expected = "each case must be a mapping with 'q' and 'expect'"
+    data = checked_mapping(data, where, line, allowed=_TURN_KEYS, what="case", expected=expected)
     question = data.get("q")
     if not isinstance(question, str):
         raise ContentError(where, line, "case has no 'q' text")
@@ -256,9 +249,7 @@ def format_report(report: Report) -> str:
         if not o.verbatim:
             got += "  (a quote is not word for word in its document)"
         turn = " (follow-up turn)" if o.turn.followup else ""
-        lines.append(
-            f"  line {o.turn.line}{turn}: {o.turn.question!r}\n      expected {wanted}\n      got      {got}"
-        )
+        lines.append(f"  line {o.turn.line}{turn}: {o.turn.question!r}\n      expected {wanted}\n      got      {got}")
     if lines:
         lines.append("")
     if report.by_tag:

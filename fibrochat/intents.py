@@ -15,7 +15,7 @@ from typing import Any, cast
 from .errors import ContentError
 from .model import Intent, IntentKind, Lexicon
 from .text import normalise
-from .yamlfile import fields, line_of, load_yaml
+from .yamlfile import checked_mapping, fields, line_of, load_yaml
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _KINDS: tuple[IntentKind, ...] = ("faq", "smalltalk", "safety", "unanswerable")
@@ -58,13 +58,14 @@ def _texts(value: Any, where: str, line: int | None, what: str) -> tuple[str, ..
 
 def _intent(data: Any, where: str, fallback_line: int | None) -> Intent:
     line = line_of(data, fallback_line)
-    if not isinstance(data, dict):
-        raise ContentError(where, line, "each intent must be a mapping with 'id' and 'questions'")
-    data = fields(data)
-    unknown = sorted(str(key) for key in data if key not in _INTENT_KEYS)
-    if unknown:
-        allowed = ", ".join(sorted(_INTENT_KEYS))
-        raise ContentError(where, line, f"unknown key {unknown[0]!r} in intent (allowed: {allowed})")
+    data = checked_mapping(
+        data,
+        where,
+        line,
+        allowed=_INTENT_KEYS,
+        what="intent",
+        expected="each intent must be a mapping with 'id' and 'questions'",
+    )
     if "id" not in data:
         raise ContentError(where, line, "intent has no 'id'")
     intent_id = _text(data["id"], where, line, "'id'")
@@ -126,13 +127,9 @@ def _words(value: Any, where: str, line: int | None, what: str) -> frozenset[str
 
 def _lexicon(data: Any, where: str, fallback_line: int | None) -> Lexicon:
     line = line_of(data, fallback_line)
-    if not isinstance(data, dict):
-        raise ContentError(where, line, "'lexicon' must be a mapping")
-    data = fields(data)
-    unknown = sorted(str(key) for key in data if key not in _LEXICON_KEYS)
-    if unknown:
-        allowed = ", ".join(sorted(_LEXICON_KEYS))
-        raise ContentError(where, line, f"unknown key {unknown[0]!r} in lexicon (allowed: {allowed})")
+    data = checked_mapping(
+        data, where, line, allowed=_LEXICON_KEYS, what="lexicon", expected="'lexicon' must be a mapping"
+    )
     topics: list[tuple[str, tuple[str, ...]]] = []
     if "topics" in data:
         raw = data["topics"]

@@ -80,3 +80,16 @@ def line_of(data: Any, default: int | None = None) -> int | None:
 def fields(data: dict[Any, Any]) -> dict[Any, Any]:
     """A mapping without the bookkeeping key."""
     return {key: value for key, value in data.items() if key != LINE_KEY}
+
+
+def checked_mapping(
+    data: Any, where: str, line: int | None, *, allowed: set[str], what: str, expected: str
+) -> dict[Any, Any]:
+    """A YAML mapping's fields; anything but a mapping, or a key not in `allowed`, is a ContentError."""
+    if not isinstance(data, dict):
+        raise ContentError(where, line, expected)
+    body = fields(data)
+    unknown = sorted(str(key) for key in body if key not in allowed)
+    if unknown:
+        raise ContentError(where, line, f"unknown key {unknown[0]!r} in {what} (allowed: {', '.join(sorted(allowed))})")
+    return body
