@@ -1,24 +1,33 @@
 """The safety layer: crisis, emergency and personal-medicine messages, caught before any retrieval.
 
 Patterns, replies and the emergency numbers per region are data (see safety_rules.py and the packaged
-`intents/safety.yaml`); this module compiles them once at load and matches them. A message is
+`intents/safety.yaml`); this module indexes them at load and matches them. A message is
 normalised and matched as is, then again with likely typos corrected and, in a follow-up, "it"/"them"
 read as the previous turn's subject. Categories are tried in file order, so the crisis reply wins
 whenever a message could be read more than one way.
+
+Loading is cheap: at load each pattern is only read for the words a match can begin with (see
+safety_patterns.py). A pattern is compiled the first time a message could match it, which is
+also when the words a match needs somewhere are worked out; most patterns are never compiled in
+a short session. Both are kept in bounded caches, so a long session settles instead of growing.
+A curator's own rules are still compiled in full at load, so that a mistake in them is named,
+with its file and line, before any question.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from .model import Candidate, Reply
-from .safety_patterns import compile_pattern
+from .safety_patterns import Analyser, compile_pattern, skeleton
 from .safety_rules import Category, Region, SafetyRules, packaged_sections, parse_safety
 from .text import normalise
 
@@ -27,6 +36,11 @@ __all__ = ["EXACT_CONFIDENCE", "INFERRED_CONFIDENCE", "SafetyHit", "SafetyLayer"
 _MIN_TYPO_LENGTH = 5  # shorter words are left alone: too many real words lie one edit apart
 EXACT_CONFIDENCE = 0.95
 INFERRED_CONFIDENCE = 0.8  # matched only after a typo correction or reading "it" as the last subject
+
+_CACHED_PATTERNS = 1024  # patterns kept compiled, for all layers together (the packaged rules have under 200)
+
+_Need = tuple[frozenset[str], tuple[str, ...]]  # a word a message must hold: one of these, or one beginning so
+_NO_NEED: _Need = (frozenset(), ())  # (by identity) the pattern needs no particular word
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,43 +56,81 @@ class SafetyHit:
         return EXACT_CONFIDENCE if self.exact else INFERRED_CONFIDENCE
 
 
+@dataclass(frozen=True, eq=False, slots=True)
+class _Rule:
+    """One pattern of a layer, with what compiling and reading it takes. Hashed by identity: a cache key."""
+
+    category: Category
+    pattern: str
+    skeleton: str
+    words: Mapping[str, tuple[str, ...]]
+    analyser: Analyser
+
+
+@lru_cache(maxsize=_CACHED_PATTERNS)
+def _compiled(rule: _Rule) -> re.Pattern[str]:
+    """A pattern's expression, compiled the first time a message could match it."""
+    what = f"category {rule.category.id!r} pattern {rule.pattern!r}"
+    return compile_pattern(rule.pattern, rule.words, rule.category.path, rule.category.line, what)
+
+
+@lru_cache(maxsize=_CACHED_PATTERNS)
+def _needed(rule: _Rule) -> _Need:
+    """The words a message must hold for a pattern to match, worked out when the pattern is first a candidate."""
+    required = rule.analyser.required(rule.skeleton)
+    return _NO_NEED if required is None else (required.words, tuple(sorted(required.prefixes)))
+
+
 class SafetyLayer:
-    """Compiled safety rules for one region. Immutable after construction: share it between threads."""
+    """Indexed safety rules for one region. Immutable after construction (its caches aside): share it
+    between threads."""
 
     def __init__(self, rules: SafetyRules, *, region: str | None = None, known_words: Iterable[str] = ()) -> None:
         self.rules = rules
-        self._flat = tuple(
-            (category, compile_pattern(pattern, rules.words, category.path, category.line,
-                                       f"category {category.id!r} pattern {pattern!r}"))
-            for category in rules.categories
-            for pattern in category.patterns
-        )  # numbered in file order, so the lowest number that matches is the answer
-        self._index_anchors()
+        analyser = Analyser(rules.words)
+        flat: list[_Rule] = []  # numbered in file order: the lowest that matches wins
+        for category in rules.categories:
+            for pattern in category.patterns:
+                source = skeleton(pattern, rules.words, category.path, category.line)
+                flat.append(_Rule(category, pattern, source, rules.words, analyser))
+                if not rules.packaged:  # every check now: a curator's mistake is named at load
+                    _compiled(flat[-1])
+        self._flat = tuple(flat)
+        self._index_anchors(analyser)
         self.region, self.region_note = _choose_region(rules, region)
         values = {"emergency": self.region.emergency, "crisis": self.region.crisis, "region": self.region.name}
         self._responses = {category.id: category.response.format(**values) for category in rules.categories}
         self._known = frozenset(known_words) | rules.known_words | rules.typo_targets | rules.followup_words
+        by_length: dict[int, list[str]] = defaultdict(list)
+        for target in rules.typo_targets:
+            by_length[len(target)].append(target)
         self._targets: dict[int, tuple[str, ...]] = {}  # word length → the typo targets within reach
-        for length in range(_MIN_TYPO_LENGTH, max((len(t) for t in rules.typo_targets), default=0) + 3):
-            near = sorted(t for t in rules.typo_targets if abs(len(t) - length) <= _max_edits(length))
+        for length in range(_MIN_TYPO_LENGTH, max(by_length, default=0) + 3):
+            edits = _max_edits(length)
+            near = sorted(t for other in range(length - edits, length + edits + 1) for t in by_length.get(other, ()))
             if near:
                 self._targets[length] = tuple(near)
 
-    def _index_anchors(self) -> None:
+    def _index_anchors(self, analyser: Analyser) -> None:
         """Which patterns may begin at which words, so a message is only tried where a match can start."""
         by_word: dict[str, list[int]] = defaultdict(list)
         by_prefix: dict[str, list[int]] = defaultdict(list)
-        for number, (_, pattern) in enumerate(self._flat):
-            for word in pattern.anchors.words if pattern.anchors else ():
+        unanchored: list[int] = []
+        for number, rule in enumerate(self._flat):
+            anchors = analyser.anchors(rule.skeleton)
+            if anchors is None:
+                unanchored.append(number)
+                continue
+            for word in anchors.words:
                 by_word[word].append(number)
-            for prefix in pattern.anchors.prefixes if pattern.anchors else ():
+            for prefix in anchors.prefixes:
                 by_prefix[prefix].append(number)
         self._by_word = {word: tuple(numbers) for word, numbers in by_word.items()}
         self._by_prefix_letter: dict[str, tuple[tuple[str, tuple[int, ...]], ...]] = {
             letter: tuple((prefix, tuple(numbers)) for prefix, numbers in by_prefix.items() if prefix[0] == letter)
             for letter in {prefix[0] for prefix in by_prefix}
         }  # grouped by first letter: most words need one look-up
-        self._unanchored = tuple(n for n, (_, pattern) in enumerate(self._flat) if pattern.anchors is None)
+        self._unanchored = tuple(unanchored)
 
     @classmethod
     def from_sections(
@@ -132,20 +184,28 @@ class SafetyLayer:
         )
 
     def _match(self, text: str, *, exact: bool) -> SafetyHit | None:
+        words = text.split(" ")
         starts: dict[int, list[int]] = defaultdict(list)  # pattern number → the words it may begin at
         offset = 0
-        for word in text.split(" "):
+        for word in words:
             for number in self._numbers_for(word):
                 starts[number].append(offset)
             offset += len(word) + 1
+        present: set[str] | None = None
         for number in sorted({*starts, *self._unanchored}):  # file order: the first category wins
-            category, pattern = self._flat[number]
+            rule = self._flat[number]
+            need = _needed(rule)
+            if need is not _NO_NEED:  # skip, uncompiled, a pattern whose needed word the message lacks
+                present = present if present is not None else set(words)
+                if need[0].isdisjoint(present) and not (need[1] and any(w.startswith(need[1]) for w in present)):
+                    continue
+            regex = _compiled(rule)
             if number in starts:
-                found = any(pattern.regex.match(text, at) for at in starts[number])
+                found = any(regex.match(text, at) for at in starts[number])
             else:
-                found = pattern.regex.search(text) is not None
+                found = regex.search(text) is not None
             if found:
-                return SafetyHit(category, pattern.source, exact)
+                return SafetyHit(rule.category, rule.pattern, exact)
         return None
 
     def _numbers_for(self, word: str) -> tuple[int, ...]:
@@ -159,9 +219,9 @@ class SafetyLayer:
     def scan(self, text: str) -> SafetyHit | None:
         """Every pattern at every position, with no anchors: the reference the fast path must agree with."""
         normalised = normalise(text)
-        for category, pattern in self._flat:
-            if pattern.regex.search(normalised) is not None:
-                return SafetyHit(category, pattern.source, True)
+        for rule in self._flat:
+            if _compiled(rule).search(normalised) is not None:
+                return SafetyHit(rule.category, rule.pattern, True)
         return None
 
     def _correct(self, word: str) -> str:

@@ -12,13 +12,14 @@ import string
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from .errors import ContentError
 from .intents import load_intent_file
 from .resources import default_intents
-from .safety_patterns import WORD_REF, check_fragment
+from .safety_patterns import WORD_REF, check_form, check_fragment
 from .text import normalise
 from .yamlfile import fields, line_of
 
@@ -72,6 +73,9 @@ class SafetyRules:
     known_words: frozenset[str]
     typo_targets: frozenset[str]
     followup_words: frozenset[str]
+    packaged: bool = False
+    """All of it from the packaged file, whose patterns the test suite compiles: they are compiled when
+    first needed, where a curator's own are all compiled at load so that a mistake is named at once."""
 
 
 def _text(value: Any, where: str, line: int | None, what: str) -> str:
@@ -114,9 +118,11 @@ class _Collector:
         self.lists: dict[str, set[str]] = defaultdict(set)
         self.first: tuple[str, int | None] = ("safety", None)  # where the first section was: for "missing" errors
         self.seen = False
+        self.packaged = True  # so far, every section came from the packaged file
 
     def add(self, data: Any, where: str, line: int | None) -> None:
         line = line_of(data, line)
+        self.packaged = self.packaged and where == _packaged_file()
         if not self.seen:
             self.first, self.seen = (where, line), True
         if not isinstance(data, dict):
@@ -159,7 +165,10 @@ class _Collector:
             for value in values:
                 if WORD_REF.search(value):
                     raise ContentError(where, line, f"safety word list {name!r}: {value!r} refers to another list")
-                check_fragment(value, where, line, f"word list {name!r} entry {value!r}")
+                if where == _packaged_file():  # compiled with the patterns that use it, when first needed
+                    check_form(value, where, line, f"word list {name!r} entry {value!r}")
+                else:
+                    check_fragment(value, where, line, f"word list {name!r} entry {value!r}")
             self.words[name] = (values, where, line)
 
     def _add_regions(self, data: Any, where: str, line: int | None) -> None:
@@ -248,6 +257,7 @@ class _Collector:
             known_words=frozenset(self.lists["known_words"]),
             typo_targets=frozenset(self.lists["typo_targets"]),
             followup_words=frozenset(self.lists["followup_words"]),
+            packaged=self.packaged and self.seen,
         )
 
 
@@ -259,8 +269,12 @@ def parse_safety(sections: Iterable[tuple[Any, str, int | None]]) -> SafetyRules
     return collector.rules()
 
 
+@lru_cache(maxsize=1)  # one path, asked for by every section
+def _packaged_file() -> str:
+    return str(Path(default_intents()[0]) / PACKAGED_FILE)
+
+
 def packaged_sections() -> list[tuple[Any, str, int | None]]:
     """The packaged `intents/safety.yaml`: the rules a knowledge base without its own falls back on."""
-    path = Path(default_intents()[0]) / PACKAGED_FILE
-    loaded = load_intent_file(path, frozenset({SAFETY_KEY}))
+    loaded = load_intent_file(Path(_packaged_file()), frozenset({SAFETY_KEY}))
     return [(value, loaded.path, line) for key, value, line in loaded.extra if key == SAFETY_KEY]

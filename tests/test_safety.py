@@ -7,18 +7,21 @@ depends on the curated fibromyalgia content (see test_safety_content.py for that
 from __future__ import annotations
 
 import io
+import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fibrochat import Chatbot, ContentError
+from fibrochat import Chatbot, ContentError, safety, safety_patterns, safety_rules
 from fibrochat.cli import main
 from fibrochat.intents import load_intent_file
 from fibrochat.model import Context
 from fibrochat.safety import EXACT_CONFIDENCE, INFERRED_CONFIDENCE, SafetyLayer
-from fibrochat.safety_patterns import anchors, expand
+from fibrochat.safety_patterns import Analyser, anchors, expand, skeleton
 from fibrochat.safety_rules import parse_safety
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -270,6 +273,10 @@ def _write(tmp_path: Path, body: str) -> Path:
          "'...' must stand between words"),
         (_GOOD_REGIONS + "  categories:\n    - id: x\n      response: hi\n      patterns: ['(?P<n>help)']\n",
          "named groups"),
+        (_GOOD_REGIONS + "  categories:\n    - id: x\n      response: hi\n      patterns: ['help)|(me']\n",
+         "invalid pattern"),
+        (_GOOD_REGIONS + "  categories:\n    - id: x\n      response: hi\n      patterns: ['(?i)help']\n",
+         "invalid pattern"),
         (_GOOD_REGIONS + "  categories:\n    - id: x\n      response: hi\n", "has no 'patterns'"),
         (_GOOD_REGIONS + "  categories:\n    - id: x\n      response: hi\n      patterns: [a]\n"
          "    - id: x\n      response: hi\n      patterns: [b]\n", "duplicate safety category id 'x'"),
@@ -354,6 +361,128 @@ def test_rules_from_several_files_merge_and_refuse_doubles() -> None:
     assert layer.reply(hit, disclaimer="d").text == "call 1"
     with pytest.raises(ContentError, match="set twice"):
         parse_safety([(first, "a.yaml", 1), ({"default_region": "home"}, "b.yaml", 3)])
+
+
+_WORDS = {
+    "pet": ("cat", "dogs?", "guinea pig", "(big|small) fish", "\\d+ (hens|ducks)", "pony|horse"),
+    "to": ("to ", "2 "),
+}
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "feed ... {pet}",
+        "{pet} food",
+        "({pet}|bird) food",
+        "{pet}s? food",
+        "(my )?{pet} ate",
+        "(?:our|their) {pet}",
+        "want {to}?(feed|walk) {pet}",
+        "{to}?{pet}",
+        "[{pet}] x",
+        "how much {pet} ... should i (use|add)",
+    ],
+)
+def test_a_word_list_is_read_like_the_expression_it_stands_for(pattern: str) -> None:
+    """The analysis reads each word list once, where it is referred to; the result is the expansion's."""
+    source = skeleton(pattern, _WORDS, "f.yaml", 1)
+    assert Analyser(_WORDS).anchors(source) == anchors(expand(pattern, _WORDS, "f.yaml", 1))
+
+
+@pytest.mark.parametrize(
+    ("expression", "words", "prefixes"),
+    [
+        ("help me now", {"now"}, set()),
+        ("how much {pet} ... should i (use|add)", {"use", "add"}, set()),
+        ("(kill|end) (my|your)self", {"myself", "yourself"}, set()),
+        ("(a|b) x|c (y|z) ?w", {"x", "y", "z", "yw", "zw"}, set()),
+        ("{pet} (is|are) (missing|ill)", {"missing", "ill"}, set()),
+        ("emergency", {"emergency"}, set()),  # no space: its own first word
+        ("suicid\\w*|self ?harm", {"self", "selfharm"}, {"suicid"}),
+        ("\\d+ mg", {"mg"}, set()),
+        ("give {pet} ... to", {"to"}, set()),
+    ],
+)
+def test_the_words_a_match_needs_follow_its_last_plain_space(
+    expression: str, words: set[str], prefixes: set[str]
+) -> None:
+    found = Analyser(_WORDS).required(expression)
+    assert found is not None
+    assert (set(found.words), set(found.prefixes)) == (words, prefixes)
+
+
+@pytest.mark.parametrize("expression", ["\\d+ ?mg", "[a-z]+ ?help", "(help|\\w+)"])
+def test_no_needed_word_when_none_can_be_worked_out(expression: str) -> None:
+    assert Analyser({}).required(expression) is None
+
+
+def _counting_compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    compiled: list[str] = []
+    real = safety_patterns.compile_pattern
+
+    def counting(pattern: str, *args: Any) -> re.Pattern[str]:
+        compiled.append(pattern)
+        return real(pattern, *args)
+
+    monkeypatch.setattr(safety, "compile_pattern", counting)
+    return compiled
+
+
+def _fixture_rules(path: Path = SAFETY / "safety.yaml") -> safety_rules.SafetyRules:
+    loaded = load_intent_file(path, frozenset({"safety"}))
+    return parse_safety((value, loaded.path, line) for key, value, line in loaded.extra if key == "safety")
+
+
+def test_a_curators_own_rules_are_all_compiled_at_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    compiled = _counting_compiles(monkeypatch)
+    rules = _fixture_rules()
+    assert not rules.packaged
+    SafetyLayer(rules)
+    assert compiled == [pattern for category in rules.categories for pattern in category.patterns]
+
+
+def test_the_packaged_rules_are_compiled_when_a_message_could_first_match(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The packaged file is compiled in full by the test suite, so loading it only reads its patterns."""
+    monkeypatch.setattr(safety_rules, "_packaged_file", lambda: str(SAFETY / "safety.yaml"))
+    compiled = _counting_compiles(monkeypatch)
+    rules = _fixture_rules()
+    assert rules.packaged
+    layer = SafetyLayer(rules)
+    assert compiled == []
+    assert layer.check("how often should i water tomatoes") is None  # 'how' begins a pattern that needs 'use'
+    assert compiled == []
+    for _ in range(2):
+        hit = layer.check("please help me now")
+        assert hit is not None and hit.pattern == "help me now"
+    assert compiled == ["help me now"]  # once
+    assert layer.scan("nothing to see here") is None  # the reference tries every pattern
+    assert sorted(compiled) == sorted(pattern for category in rules.categories for pattern in category.patterns)
+
+
+def test_a_mistake_in_the_packaged_rules_is_named_when_the_pattern_is_first_needed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    bad = "  categories:\n    - id: x\n      response: hi\n      patterns: ['help me{2,1}']\n"
+    path = _write(tmp_path, _GOOD_REGIONS + bad)
+    monkeypatch.setattr(safety_rules, "_packaged_file", lambda: str(path))
+    layer = SafetyLayer(_fixture_rules(path))
+    assert layer.check("hello there") is None
+    with pytest.raises(ContentError) as caught:
+        layer.check("help me")
+    assert caught.value.path == str(path)
+    assert "invalid pattern" in caught.value.problem
+
+
+def test_the_first_messages_from_many_threads_get_the_same_answers(fixture_docs: Path) -> None:
+    """Compiling on first use is shared work: threads racing for it see one result."""
+    messages = ["help me now", "emergency", "how much weedkiller should i add", "can i stop the fertiliser", "hi"]
+    expected = [_LAYER.check(message) for message in messages]
+    layer = SafetyLayer(_fixture_rules())
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda i: [layer.check(m) for m in messages[i % 5 :] + messages[: i % 5]], range(40)))
+    for i, result in enumerate(results):
+        assert result == expected[i % 5 :] + expected[: i % 5]
 
 
 @settings(max_examples=200, deadline=None)

@@ -7,12 +7,18 @@ advice; ordinary questions about the article must never be taken for one.
 
 from __future__ import annotations
 
+import re
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fibrochat import Chatbot
-from fibrochat.safety import SafetyLayer
+from fibrochat.intents import load_intent_file
+from fibrochat.safety import SafetyHit, SafetyLayer
 from fibrochat.safety_rules import packaged_sections, parse_safety
 from fibrochat.text import normalise
 
@@ -465,3 +471,58 @@ def test_the_fast_path_agrees_with_a_full_scan_on_word_salad(default_bot: Chatbo
     fast = layer._match(text, exact=True)
     full = layer.scan(text)
     assert (fast and (fast.category.id, fast.pattern)) == (full and (full.category.id, full.pattern))
+
+
+_OWN_WORDS = sorted(
+    {
+        word
+        for texts in [*(c.patterns for c in PACKAGED_RULES.categories), *PACKAGED_RULES.words.values()]
+        for text in texts
+        for word in re.findall(r"[a-z0-9]+", text)
+    }
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(_OWN_WORDS), min_size=1, max_size=10))
+def test_the_fast_path_agrees_with_a_full_scan_on_salad_of_the_patterns_own_words(
+    default_bot: Chatbot, words: list[str]
+) -> None:
+    """The patterns' own words make many near and real matches: every shortcut of the fast path is exercised."""
+    layer = default_bot.safety
+    text = " ".join(words)
+    fast = layer._match(text, exact=True)
+    full = layer.scan(text)
+    assert (fast and (fast.category.id, fast.pattern)) == (full and (full.category.id, full.pattern))
+
+
+# -- the packaged rules are compiled when first needed; these tests compile them all ---------------------
+
+
+def _key(hit: SafetyHit | None) -> tuple[str, str] | None:
+    return None if hit is None else (hit.category.id, hit.pattern)
+
+
+def test_the_packaged_rules_pass_every_check_a_curators_own_would(tmp_path: Path) -> None:
+    """Loaded from anywhere else the same file is checked in full at load, as a curator's own would be."""
+    packaged = Path(packaged_sections()[0][1])
+    copy = tmp_path / packaged.name
+    shutil.copy(packaged, copy)
+    loaded = load_intent_file(copy, frozenset({"safety"}))
+    rules = parse_safety((value, loaded.path, line) for key, value, line in loaded.extra if key == "safety")
+    assert PACKAGED_RULES.packaged and not rules.packaged
+    checked = SafetyLayer(rules)  # compiles every pattern and word-list entry; raises on any mistake
+    lazy = SafetyLayer(PACKAGED_RULES)
+    for text in CRISIS + EMERGENCY + MEDICINE + ORDINARY:
+        assert _key(lazy.check(text)) == _key(checked.check(text)), text
+
+
+def test_a_freshly_loaded_layer_answers_many_threads_at_once_as_it_answers_one() -> None:
+    texts = CRISIS + EMERGENCY + MEDICINE + ORDINARY
+    alone = SafetyLayer(PACKAGED_RULES)
+    expected = [_key(alone.check(text)) for text in texts]
+    shared = SafetyLayer(PACKAGED_RULES)  # nothing compiled yet: the threads race to compile
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        runs = list(pool.map(lambda shift: [_key(shared.check(t)) for t in texts[shift:] + texts[:shift]], range(8)))
+    for shift, run in enumerate(runs):
+        assert run == expected[shift:] + expected[:shift]
