@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from .followups import FollowUps
 from .knowledge import Knowledge, PathLike, gc_paused, load_knowledge
 from .matching import INTENT_PREFIX, SECTION_PREFIX, Analysis, Index, Scored
 from .messages import Messages, build_messages, parse_messages
@@ -59,7 +61,7 @@ class Chatbot:
             key: tuple(k for k in by_parent[(document.id, section.path[:-1])] if k != key)
             for key, (document, section) in self.index.sections.items()
         }
-        self._followup_cues = frozenset(self.knowledge.lexicon.followup_cues)
+        self.followups = FollowUps(self.index, frozenset(self.knowledge.lexicon.followup_cues))
         self.safety = SafetyLayer.from_sections(  # the packaged safety rules when the knowledge has none
             [(value, path, line) for key, value, path, line in self.knowledge.extra if key == "safety"],
             region=region,
@@ -108,10 +110,10 @@ class Chatbot:
         smalltalk_first = self._is_smalltalk(ranked) and (
             not context.topic
             or bool(self.index.smalltalk_terms.intersection(analysis.terms))  # "thanks", "bye"
-            or (not self._has_followup_cue(analysis) and (not analysis.terms or ranked[0].score >= EXACT_SCORE))
+            or (not self.followups.has_cue(analysis) and (not analysis.terms or ranked[0].score >= EXACT_SCORE))
         )
         if not smalltalk_first:  # "thanks" after an answer is thanks; "how does it work?" is a follow-up
-            resolved, followup_topic = self._resolve_followup(cleaned, analysis, context, ranked)
+            resolved, followup_topic = self.followups.resolve(cleaned, analysis, context, ranked, ANSWER_THRESHOLD)
         if followup_topic and context.section in self.index.sections and not analysis.terms:
             # "why?", "why not?": nothing but the lean on the last turn, so stay with the last section
             ranked = [Scored(context.section, FOLLOWUP_SAME_SECTION_SCORE, "follow-up on the last answer")]
@@ -127,7 +129,9 @@ class Chatbot:
             reply = _with_note(reply, note)
         if followup_topic and reply.kind == "answer":
             reply = _with_note(reply, self.messages.followup_note.format(topic=followup_topic))
-        return reply, self._next_context(context, resolved, reply, chosen)
+        answered = chosen.key if reply.kind == "answer" and chosen is not None else None
+        intent = self._intent_of(chosen) if answered is not None and chosen is not None else None
+        return reply, self.followups.next_context(context, resolved, answered, intent)
 
     def _clean(self, question: str) -> tuple[str, str | None]:
         """Valid text (lone surrogates → '?'), no NULs, trimmed, and at most MAX_QUESTION_CHARS long."""
@@ -138,42 +142,6 @@ class Chatbot:
         if not text[MAX_QUESTION_CHARS].isspace() and any(ch.isspace() for ch in cut):
             cut = cut.rsplit(None, 1)[0]  # do not read half a word (it would be "corrected" into another)
         return cut, self.messages.truncated.format(limit=MAX_QUESTION_CHARS)
-
-    def topic_of(self, analysis: Analysis) -> str | None:
-        """The lexicon topic a question names, if any (the first listed wins)."""
-        named = self.index.topics_named(analysis.all_terms)
-        return named[0] if named else None
-
-    def _has_followup_cue(self, analysis: Analysis) -> bool:
-        """Whether the question leans on an earlier one ("it", "they", "what about…")."""
-        padded = f" {analysis.normalised} "
-        return any(f" {cue} " in padded for cue in self._followup_cues)
-
-    def _resolve_followup(
-        self, text: str, analysis: Analysis, context: Context, ranked: list[Scored]
-    ) -> tuple[Analysis, str | None]:
-        """Lean a question on the previous turn's topic when it names none of its own.
-
-        A question whose own words already answer it ("what about copper tape?"), or that names something
-        only the out-of-scope intents know ("what about exercise?"), stands on its own.
-        """
-        if not context.topic or self.index.out_of_scope_terms.intersection(analysis.terms):
-            return analysis, None
-        has_cue = self._has_followup_cue(analysis)
-        topic = self.topic_of(analysis)
-        if topic is None:
-            specific = [t for t in analysis.terms if t not in self.index.generic and t in self.index.vocabulary]
-            if analysis.unknown and not has_cue:
-                return analysis, None
-            own_answer = max((s.score for s in ranked if s.key.startswith(SECTION_PREFIX)), default=0.0)
-            if len(specific) <= 1 or (has_cue and len(specific) <= 2 and own_answer < ANSWER_THRESHOLD):
-                return self.index.analyse(f"{text} {context.topic}"), context.topic
-            return analysis, None
-        if topic != context.topic and has_cue and context.aspect:
-            others = [t for t in analysis.terms if t not in self.index.generic]
-            if len(others) <= 3:
-                return self.index.analyse(f"{' '.join(context.aspect)} {text}"), None
-        return analysis, None
 
     def _is_smalltalk(self, ranked: list[Scored]) -> bool:
         if not ranked or not ranked[0].key.startswith(INTENT_PREFIX):
@@ -213,7 +181,7 @@ class Chatbot:
     def _safety_reply(self, hit: SafetyHit, text: str) -> Reply:
         """The safety reply; a personal-medicine one may point to the general section, as reading only."""
         suggestions: tuple[str, ...] = ()
-        topic = self.topic_of(self.index.analyse(text)) if hit.category.further_reading else None
+        topic = self.followups.topic_of(self.index.analyse(text)) if hit.category.further_reading else None
         if topic is not None:  # only when the message names a subject: its general sections, not the question's
             ranked = self.index.rank(self.index.analyse(topic))
             near = [s for s in ranked if s.key.startswith(SECTION_PREFIX) and s.score >= FURTHER_READING_THRESHOLD]
@@ -365,21 +333,6 @@ class Chatbot:
             return intent.suggestions[:MAX_SUGGESTIONS]
         return tuple(self._question_for(k) for k in self._siblings.get(key, ())[:MAX_SUGGESTIONS])
 
-    # -- context ----------------------------------------------------------------------------------------
-
-    def _next_context(self, context: Context, analysis: Analysis, reply: Reply, chosen: Scored | None) -> Context:
-        if reply.kind != "answer" or chosen is None:
-            return Context(context.topic, context.section, context.aspect, context.turns + 1)
-        intent = self._intent_of(chosen)
-        topic = (
-            self.topic_of(analysis)
-            or (intent.topic if intent is not None else None)
-            or self._section(chosen.key)[1].title  # a section with no named topic is its own topic
-        )
-        cue_terms = {t for _, cues in self.index.topics for cue in cues for t in cue}
-        aspect = tuple(t for t in analysis.terms if t not in cue_terms)[:4]
-        return Context(topic, chosen.key, aspect, context.turns + 1)
-
 
 def _confidence(score: float, margin: float) -> float:
     """The chance an answer is right, from its match score and its lead over the runner-up.
@@ -410,6 +363,4 @@ def _answer_text(lead: str | None, citations: list[Citation]) -> str:
 
 
 def _with_note(reply: Reply, note: str) -> Reply:
-    from dataclasses import replace
-
     return replace(reply, text=f"{note}\n\n{reply.text}")

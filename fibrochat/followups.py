@@ -1,0 +1,73 @@
+"""Follow-ups: how a question leans on the conversation so far, and what a turn leaves for the next one.
+
+The context is small and bounded (a topic, a section, a few words of the last question), so a
+conversation costs the same memory after a hundred thousand turns as after one.
+"""
+
+from __future__ import annotations
+
+from .matching import SECTION_PREFIX, Analysis, Index, Scored
+from .model import Context, Intent
+
+MAX_ASPECT_TERMS = 4  # words of the last question that "what about X?" may borrow
+MAX_OWN_TERMS = 3  # a "what about X?" with more words of its own than this is a question of its own
+
+
+class FollowUps:
+    """Reads the lexicon's topics and follow-up cues against one index."""
+
+    def __init__(self, index: Index, cues: frozenset[str]) -> None:
+        self.index = index
+        self._cues = cues
+        self._cue_terms = frozenset(term for _, topic_cues in index.topics for cue in topic_cues for term in cue)
+
+    def topic_of(self, analysis: Analysis) -> str | None:
+        """The lexicon topic a question names, if any (the first listed wins)."""
+        named = self.index.topics_named(analysis.all_terms)
+        return named[0] if named else None
+
+    def has_cue(self, analysis: Analysis) -> bool:
+        """Whether the question leans on an earlier one ("it", "they", "what about…")."""
+        padded = f" {analysis.normalised} "
+        return any(f" {cue} " in padded for cue in self._cues)
+
+    def resolve(
+        self, text: str, analysis: Analysis, context: Context, ranked: list[Scored], threshold: float
+    ) -> tuple[Analysis, str | None]:
+        """The question to answer, and the topic it leaned on (None when it stands on its own).
+
+        A question that names no topic leans on the last one. One whose own words already answer it
+        ("what about copper tape?"), or that names something only out-of-scope intents know ("what about
+        exercise?"), stands on its own. "What about X?" after a question about Y borrows Y's aspect.
+        """
+        if not context.topic or self.index.out_of_scope_terms.intersection(analysis.terms):
+            return analysis, None
+        has_cue = self.has_cue(analysis)
+        topic = self.topic_of(analysis)
+        if topic is None:
+            specific = [t for t in analysis.terms if t not in self.index.generic and t in self.index.vocabulary]
+            if analysis.unknown and not has_cue:
+                return analysis, None
+            own_answer = max((s.score for s in ranked if s.key.startswith(SECTION_PREFIX)), default=0.0)
+            if len(specific) <= 1 or (has_cue and len(specific) <= 2 and own_answer < threshold):
+                return self.index.analyse(f"{text} {context.topic}"), context.topic
+            return analysis, None
+        if topic != context.topic and has_cue and context.aspect:
+            own = [t for t in analysis.terms if t not in self.index.generic]
+            if len(own) <= MAX_OWN_TERMS:
+                return self.index.analyse(f"{' '.join(context.aspect)} {text}"), None
+        return analysis, None
+
+    def next_context(
+        self, context: Context, analysis: Analysis, answered: str | None, intent: Intent | None
+    ) -> Context:
+        """What this turn leaves for the next: kept as it was unless the turn answered from a section."""
+        if answered is None:
+            return Context(context.topic, context.section, context.aspect, context.turns + 1)
+        topic = (
+            self.topic_of(analysis)
+            or (intent.topic if intent is not None else None)
+            or self.index.sections[answered][1].title  # a section with no named topic is its own topic
+        )
+        aspect = tuple(t for t in analysis.terms if t not in self._cue_terms)[:MAX_ASPECT_TERMS]
+        return Context(topic, answered, aspect, context.turns + 1)
