@@ -100,7 +100,7 @@ class Analyzer:
             surface.update(variant.split())
             surface.update(canonical.split())
         self.surface = frozenset(surface)
-        self._deletions: dict[str, list[str]] = {}
+        self._deletions: dict[str, str | tuple[str, ...]] = {}
 
     def learn(self, words: Iterable[str]) -> None:
         """Take the knowledge's words as the vocabulary typos are corrected to (once, while loading)."""
@@ -114,7 +114,8 @@ class Analyzer:
                 if len(word) >= _MIN_CORRECTED:  # a shorter word is reached through its own spelling alone
                     for variant in _deletions(word):
                         deletions[variant].append(word)
-        self._deletions = dict(deletions)
+        # most keys lead to one word: keep that word itself rather than a list of one (a third of the memory)
+        self._deletions = {key: words[0] if len(words) == 1 else tuple(words) for key, words in deletions.items()}
 
     @staticmethod
     def _phrase_table(pairs: Sequence[tuple[str, str]]) -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
@@ -140,11 +141,17 @@ class Analyzer:
         probes = {word, *_deletions(word)}
         if max_edits == 2:
             probes.update(shorter for variant in tuple(probes) for shorter in _deletions(variant))
-        choices = sorted({known for probe in probes for known in self._deletions.get(probe, ())})
-        if not choices:
+        near: set[str] = set()
+        for probe in probes:
+            known = self._deletions.get(probe)
+            if isinstance(known, str):
+                near.add(known)
+            elif known is not None:
+                near.update(known)
+        if not near:
             return None
-        found = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=max_edits)
-        return found[0] if found is not None else None
+        best = process.extractOne(word, sorted(near), scorer=OSA.distance, score_cutoff=max_edits)
+        return str(best[0]) if best is not None else None
 
     def analyse(self, text: str, *, correct: bool = True, expand: bool = True) -> Analysis:
         normalised = normalise(text)
@@ -271,12 +278,12 @@ class Index:
         for intent in intents:
             if intent.kind != "safety":
                 credited[_target(intent)].update(intent_bags[intent.id])
-        self._candidate_bags: dict[str, frozenset[str]] = {
-            key: bag | credited[key] if credited.get(key) else bag for key, bag in section_bags.items()
-        }
-        for key, words in credited.items():
-            if key.startswith(INTENT_PREFIX):
-                self._candidate_bags[key] = frozenset(words)
+        shared_sets: dict[frozenset[str], frozenset[str]] = {}  # many candidates name the same topics: one set each
+        self._candidate_topics: dict[str, frozenset[str]] = {}
+        for key in {*section_bags, *credited}:
+            words = section_bags.get(key, frozenset()).union(credited.get(key, ()))
+            named = frozenset(self.topics_named(words))
+            self._candidate_topics[key] = shared_sets.setdefault(named, named)
         answerable_words = set().union(*section_bags.values()) if section_bags else set()
         for intent in intents:
             if intent.kind == "faq":
@@ -293,7 +300,6 @@ class Index:
             )
             - answerable_words
         )
-        self._candidate_topics = {key: frozenset(self.topics_named(bag)) for key, bag in self._candidate_bags.items()}
 
         self.examples = [
             _Example(
