@@ -136,7 +136,7 @@ def _lexicon(data: Any, where: str, fallback_line: int | None) -> Lexicon:
         if not isinstance(raw, dict):
             raise ContentError(where, line, "lexicon topics must map a topic to the words that name it")
         for name, cues in fields(raw).items():
-            phrase = normalise(_text(name, where, line, "a topic name"))
+            phrase = _text(name, where, line, "a topic name")  # kept as written: replies name it
             topics.append((phrase, tuple(normalise(c) for c in _texts(cues, where, line, f"topic {name!r}"))))
     return Lexicon(
         synonyms=_phrase_map(data["synonyms"], where, line, "synonyms") if "synonyms" in data else (),
