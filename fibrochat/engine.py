@@ -61,6 +61,7 @@ class Chatbot:
             key: tuple(k for k in by_parent[(document.id, section.path[:-1])] if k != key)
             for key, (document, section) in self.index.sections.items()
         }
+        self._labels = {key: " › ".join(section.path) for key, (_, section) in self.index.sections.items()}
         self.followups = FollowUps(self.index, frozenset(self.knowledge.lexicon.followup_cues))
         self.safety = SafetyLayer.from_sections(  # the packaged safety rules when the knowledge has none
             [(value, path, line) for key, value, path, line in self.knowledge.extra if key == "safety"],
@@ -200,9 +201,7 @@ class Chatbot:
         return self.index.sections[key]
 
     def _label(self, key: str) -> str:
-        if key.startswith(SECTION_PREFIX):
-            return " › ".join(self._section(key)[1].path)
-        return key
+        return self._labels.get(key, key)
 
     def _quotes(self, analysis: Analysis, key: str, limit: int) -> list[Citation]:
         """The section's passages (the most relevant ones when there are many), in reading order."""
