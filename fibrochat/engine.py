@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from .analysis import Analysis
 from .followups import FollowUps
 from .knowledge import Knowledge, PathLike, gc_paused, load_knowledge
-from .matching import INTENT_PREFIX, SECTION_PREFIX, Analysis, Index, Scored
+from .matching import INTENT_PREFIX, SECTION_PREFIX, Index, Scored
 from .messages import Messages, build_messages, parse_messages
 from .model import Candidate, Citation, Context, Document, Intent, Passage, Reply, Section
 from .safety import SafetyHit, SafetyLayer

@@ -6,7 +6,8 @@ conversation costs the same memory after a hundred thousand turns as after one.
 
 from __future__ import annotations
 
-from .matching import SECTION_PREFIX, Analysis, Index, Scored
+from .analysis import Analysis
+from .matching import SECTION_PREFIX, Index, Scored
 from .model import Context, Intent
 
 MAX_ASPECT_TERMS = 4  # words of the last question that "what about X?" may borrow

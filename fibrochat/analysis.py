@@ -1,0 +1,169 @@
+"""Text → content terms: the analysis questions and knowledge share, with the lexicon as data.
+
+Normalise, correct typos against the knowledge's own vocabulary (rapidfuzz, looked up SymSpell-style),
+stem, fold synonyms to one spelling, add brand classes, drop stop words.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from .model import Lexicon
+from .text import normalise, stem
+
+_MIN_CORRECTED = 5  # shorter words are too easily "corrected" into another word
+_SYNONYM_ROUNDS = 3  # synonyms fold again until nothing changes, at most this often
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """A text after analysis: its content words (stems) and what the analysis noticed on the way."""
+
+    normalised: str
+    terms: tuple[str, ...]
+    unknown: tuple[str, ...]
+    corrected: tuple[tuple[str, str], ...]
+    all_terms: tuple[str, ...]
+    added: frozenset[str] = frozenset()
+
+    @property
+    def content(self) -> str:
+        return " ".join(self.terms)
+
+
+class Analyzer:
+    """Turns text into content terms using the lexicon; shared by the index and the questions."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self._synonyms = self._phrase_table(
+            [(v, c) for v, c in lexicon.synonyms] + [(c, c) for _, c in lexicon.synonyms]
+        )
+        self._expansions = self._phrase_table(list(lexicon.expansions))
+        self.stopwords = frozenset(stem(word) for phrase in lexicon.stopwords for word in phrase.split())
+        self._stop_surface = frozenset(word for phrase in lexicon.stopwords for word in phrase.split())
+        surface: set[str] = set(self._stop_surface)
+        for variant, canonical in (*lexicon.synonyms, *lexicon.expansions):
+            surface.update(variant.split())
+            surface.update(canonical.split())
+        self.surface = frozenset(surface)
+        self._deletions: dict[str, str | tuple[str, ...]] = {}
+
+    def learn(self, words: Iterable[str]) -> None:
+        """Take the knowledge's words as the vocabulary typos are corrected to (once, while loading)."""
+        self.surface = self.surface.union(words)
+        # Typo correction looks words up by their one-letter deletions (the SymSpell idea), so a question
+        # word is compared with a handful of known words however large the vocabulary.
+        deletions: dict[str, list[str]] = defaultdict(list)
+        for word in sorted(self.surface):
+            if len(word) >= 4 and not word.isdigit():
+                deletions[word].append(word)
+                if len(word) >= _MIN_CORRECTED:  # a shorter word is reached through its own spelling alone
+                    for variant in _deletions(word):
+                        deletions[variant].append(word)
+        # most keys lead to one word: keep that word itself rather than a list of one (a third of the memory)
+        self._deletions = {key: words[0] if len(words) == 1 else tuple(words) for key, words in deletions.items()}
+
+    @staticmethod
+    def _phrase_table(pairs: Sequence[tuple[str, str]]) -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
+        table: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = defaultdict(list)
+        seen: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
+        for variant, target in pairs:
+            source = tuple(stem(w) for w in variant.split())
+            result = tuple(stem(w) for w in target.split())
+            if len(source) == 1 and source == result:
+                continue  # a one-word canonical spelling needs no rule; longer ones guard their inner words
+            if source and (source, result) not in seen:
+                seen.add((source, result))
+                table[source[0]].append((source, result))
+        for entries in table.values():
+            entries.sort(key=lambda entry: -len(entry[0]))
+        return dict(table)
+
+    def correct(self, word: str) -> str | None:
+        """The nearest known word for an unknown one, or None when nothing is near enough."""
+        if len(word) < _MIN_CORRECTED or word.isdigit():
+            return None
+        max_edits = 1 if len(word) < 8 else 2
+        probes = {word, *_deletions(word)}
+        if max_edits == 2:
+            probes.update(shorter for variant in tuple(probes) for shorter in _deletions(variant))
+        near: set[str] = set()
+        for probe in probes:
+            known = self._deletions.get(probe)
+            if isinstance(known, str):
+                near.add(known)
+            elif known is not None:
+                near.update(known)
+        if not near:
+            return None
+        best = process.extractOne(word, sorted(near), scorer=OSA.distance, score_cutoff=max_edits)
+        return str(best[0]) if best is not None else None
+
+    def analyse(self, text: str, *, correct: bool = True, expand: bool = True) -> Analysis:
+        normalised = normalise(text)
+        words = normalised.split()
+        unknown: list[str] = []
+        corrected: list[tuple[str, str]] = []
+        if correct and not self.surface.issuperset(words):
+            for position, word in enumerate(words):
+                if word not in self.surface:
+                    fixed = self.correct(word)
+                    if fixed is None:
+                        unknown.append(word)
+                    else:
+                        corrected.append((word, fixed))
+                        words[position] = fixed
+        canonical = self._fold(words)
+        expanded = self._apply(canonical, self._expansions, keep=True) if expand else canonical
+        terms = tuple(term for term in dict.fromkeys(expanded) if term not in self.stopwords)
+        unknown_stems = tuple(stem(w) for w in unknown if w not in self._stop_surface)
+        added = frozenset(expanded).difference(canonical) if expanded is not canonical else frozenset()
+        return Analysis(normalised, terms, unknown_stems, tuple(corrected), tuple(expanded), added)
+
+    def _fold(self, words: list[str]) -> list[str]:
+        """Stems, with synonyms folded to one spelling."""
+        canonical = list(map(stem, words))
+        for _ in range(_SYNONYM_ROUNDS):  # "janus kinase blockers" → "jak blocker" → "jak inhibitor"
+            folded = self._apply(canonical, self._synonyms, keep=False)
+            if folded == canonical:
+                break
+            canonical = folded
+        return canonical
+
+    def terms_of(self, text: str) -> tuple[str, frozenset[str]]:
+        """The normalised text and the set of its content terms (no typo correction): for loading."""
+        normalised = normalise(text)
+        expanded = self._apply(self._fold(normalised.split()), self._expansions, keep=True)
+        return normalised, frozenset(expanded) - self.stopwords
+
+    @staticmethod
+    def _apply(
+        tokens: list[str], table: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]], *, keep: bool
+    ) -> list[str]:
+        """Replace (or, with keep, add to) the longest matching phrase at each position."""
+        if table.keys().isdisjoint(tokens):
+            return tokens
+        out: list[str] = []
+        index = 0
+        while index < len(tokens):
+            for source, target in table.get(tokens[index], ()):
+                if tuple(tokens[index : index + len(source)]) == source:
+                    if keep:
+                        out.extend(tokens[index : index + len(source)])
+                    out.extend(target)
+                    index += len(source)
+                    break
+            else:
+                out.append(tokens[index])
+                index += 1
+        return out
+
+
+def _deletions(word: str) -> set[str]:
+    """Every string one deleted letter away from `word`."""
+    return {word[:index] + word[index + 1 :] for index in range(len(word))}
