@@ -163,6 +163,9 @@ MEDICINE = [
     "forgot to take my ldn last night",
     "can i skip a dose",
     "can i give my kid ldn",
+    "my son is 14 and in pain, could i give him a few of my naltrexone",
+    "can my partner borrow some of my humira pens",
+    "is it ok for my husband to try my xeljanz",
     "is it safe to give my teenager humira",
     "can my 12 year old take ldn",
     "should i start ldn",
@@ -198,6 +201,8 @@ MEDICINE = [
 ]
 
 ORDINARY = [
+    "can biologics give them relief",
+    "does ldn help her pain",
     "does LDN reduce pain?",
     "how do JAK inhibitors work?",
     "is stopping inflammation the goal?",
