@@ -25,6 +25,8 @@ from fibrochat.text import normalise
 PACKAGED_RULES = parse_safety(packaged_sections())
 
 CRISIS = [
+    "i dont see the point anymore",
+    "honestly i cant see any point in living",
     "i want to die",
     "honestly i just wanna die",
     "i wnat to die",
@@ -201,6 +203,7 @@ MEDICINE = [
 ]
 
 ORDINARY = [
+    "i dont see the point of biologics for fibro",
     "can biologics give them relief",
     "does ldn help her pain",
     "does LDN reduce pain?",
