@@ -171,6 +171,8 @@ class Index:
         for position in sorted(range(len(self.examples)), key=lambda p: self.examples[p].weight):
             for term in self.examples[position].terms:
                 self._example_postings[term].append(position)
+        self._example_sets = {term: frozenset(positions) for term, positions in self._example_postings.items()}
+        self._example_weights = [example.weight for example in self.examples]
         self._section_postings: dict[str, list[str]] = defaultdict(list)
         for key in sorted(section_bags, key=lambda k: len(section_bags[k])):
             for term in section_bags[key]:
@@ -219,18 +221,19 @@ class Index:
     ) -> None:
         """Word overlap with the shortlisted examples, then rapidfuzz on the best few; each credits its target."""
         total = sum(weights.values())
-        asked = weights.keys()
-        weight_of = weights.__getitem__
         examples = self.examples
         long_question = len(weights) >= _LONG_QUESTION_TERMS
-        token_scores: dict[int, float] = {}
-        for position in _shortlist(self._example_postings, weights, _EXAMPLE_CANDIDATES):
-            example = examples[position]
-            shared = sum(map(weight_of, example.terms & asked))
-            if long_question:
-                token_scores[position] = self._example_score(shared, total, example, weights)
-            else:  # the usual case, inlined: Dice overlap
-                token_scores[position] = 2 * shared / (total + example.weight)
+        candidates = _shortlist(self._example_postings, weights, _EXAMPLE_CANDIDATES)
+        overlap = dict.fromkeys(candidates, 0.0)
+        for term, weight in weights.items():  # set intersections in C, then one addition per shared word
+            for position in candidates.intersection(self._example_sets.get(term, ())):
+                overlap[position] += weight
+        if long_question:
+            score_of = self._example_score
+            token_scores = {p: score_of(shared, total, examples[p], weights) for p, shared in overlap.items()}
+        else:  # the usual case: Dice overlap
+            example_weight = self._example_weights
+            token_scores = {p: 2 * shared / (total + example_weight[p]) for p, shared in overlap.items()}
         content = analysis.content
         for position in sorted(token_scores, key=token_scores.__getitem__, reverse=True)[:_FUZZ_CANDIDATES]:
             example = examples[position]
