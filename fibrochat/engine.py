@@ -58,8 +58,8 @@ class Chatbot:
         by_parent: dict[tuple[str, tuple[str, ...]], list[str]] = {}
         for key, (document, section) in self.index.sections.items():
             by_parent.setdefault((document.id, section.path[:-1]), []).append(key)
-        self._siblings = {
-            key: tuple(k for k in by_parent[(document.id, section.path[:-1])] if k != key)
+        self._siblings = {  # the first few others under the same parent heading: all a suggestion needs
+            key: tuple(k for k in by_parent[(document.id, section.path[:-1])][: MAX_SUGGESTIONS + 1] if k != key)
             for key, (document, section) in self.index.sections.items()
         }
         self._labels = {key: " › ".join(section.path) for key, (_, section) in self.index.sections.items()}

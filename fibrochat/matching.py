@@ -13,9 +13,10 @@ All of it is prepared in the constructor; a question costs a few dictionary look
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import TypeVar
 
 from rapidfuzz import fuzz, process
@@ -105,10 +106,7 @@ class Index:
 
         # Rarity is judged on the knowledge itself: words that only curated questions use ("explain",
         # "mechanism") are phrasing, not subject, and get a middling weight instead of a rare word's.
-        document_frequency: dict[str, int] = defaultdict(int)
-        for bag in section_bags.values():
-            for term in bag:
-                document_frequency[term] += 1
+        document_frequency = Counter(chain.from_iterable(section_bags.values()))
         total = max(len(section_bags), 1)
         self.weights = {term: math.log(1 + total / count) for term, count in document_frequency.items()}
         # Words only out-of-scope or smalltalk examples use name what the knowledge does not cover: they
