@@ -165,6 +165,7 @@ MEDICINE = [
     "forgot to take my ldn last night",
     "can i skip a dose",
     "can i give my kid ldn",
+    "could i give my 12 year old one or two of my humira shots",
     "my son is 14 and in pain, could i give him a few of my naltrexone",
     "can my partner borrow some of my humira pens",
     "is it ok for my husband to try my xeljanz",
