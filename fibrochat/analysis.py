@@ -53,13 +53,17 @@ class Analyzer:
         self.surface = frozenset(surface)
         self._deletions: dict[str, str | tuple[str, ...]] = {}
 
-    def learn(self, words: Iterable[str]) -> None:
-        """Take the knowledge's words as the vocabulary typos are corrected to (once, while loading)."""
+    def learn(self, words: Iterable[str], targets: Iterable[str]) -> None:
+        """Take the knowledge's words as known, and `targets` as what typos may be corrected to (once, at load).
+
+        Words that only out-of-scope examples use are known but never targets: "catches" must not become
+        "patches" and turn an answerable question into a declined one.
+        """
         self.surface = self.surface.union(words)
         # Typo correction looks words up by their one-letter deletions (the SymSpell idea), so a question
         # word is compared with a handful of known words however large the vocabulary.
         deletions: dict[str, list[str]] = defaultdict(list)
-        for word in sorted(self.surface):
+        for word in sorted(set(targets)):
             if len(word) >= 4 and not word.isdigit():
                 deletions[word].append(word)
                 if len(word) >= _MIN_CORRECTED:  # a shorter word is reached through its own spelling alone

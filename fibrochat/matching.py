@@ -95,14 +95,16 @@ class Index:
 
         intent_bags: dict[str, set[str]] = defaultdict(set)
         raw_examples: list[tuple[Intent, str, frozenset[str]]] = []
+        out_of_scope_words: set[str] = set()
         for intent in intents:
             for question in intent.questions:
                 analysis = self.analyzer.analyse(question, correct=False)
-                known_words.update(analysis.normalised.split())
+                vocabulary = out_of_scope_words if intent.kind == "unanswerable" else known_words
+                vocabulary.update(analysis.normalised.split())
                 if intent.kind != "safety":
                     raw_examples.append((intent, analysis.content, frozenset(analysis.terms)))
                     intent_bags[intent.id].update(analysis.terms)
-        self.analyzer.learn(known_words)
+        self.analyzer.learn(known_words | out_of_scope_words, targets=known_words | self.analyzer.surface)
 
         # Rarity is judged on the knowledge itself: words that only curated questions use ("explain",
         # "mechanism") are phrasing, not subject, and get a middling weight instead of a rare word's.

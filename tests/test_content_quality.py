@@ -139,3 +139,11 @@ def test_dev_set_meets_targets(dev_report: Report) -> None:
         if not (value >= target if op == ">=" else value <= target)
     ]
     assert not missed, "targets missed:\n  " + "\n  ".join(missed) + "\n\n" + format_report(report)
+
+
+@pytest.mark.parametrize("question", ["fibro", "treatment", "fibromyalgia?"])
+def test_one_common_word_alone_asks_for_more(default_bot: Chatbot, question: str) -> None:
+    reply = default_bot.ask(question)
+    assert reply.kind == "fallback"
+    assert reply.text.startswith(default_bot.messages.vague)
+    assert reply.suggestions

@@ -1,0 +1,70 @@
+"""The matcher on the garden fixture: typos, synonyms, vague questions, out-of-scope words, bounded scoring."""
+
+from __future__ import annotations
+
+from fibrochat import Chatbot
+
+
+def _anchor(bot: Chatbot, question: str) -> str:
+    reply = bot.ask(question)
+    return reply.citations[0].anchor if reply.kind == "answer" else reply.kind
+
+
+def test_a_typo_is_corrected_to_a_word_of_the_knowledge(garden_bot: Chatbot) -> None:
+    assert garden_bot.index.analyzer.correct("aphdis") == "aphids"
+    assert _anchor(garden_bot, "what eats aphdis") == "aphids-on-roses"
+
+
+def test_an_unknown_word_is_never_corrected_into_an_out_of_scope_word(garden_bot: Chatbot) -> None:
+    # "lower" is one letter from "mower", a word only the out-of-scope intent knows
+    analysis = garden_bot.index.analyse("fewer aphids on lower rose shoots")
+    assert "lower" in analysis.unknown
+    assert not analysis.corrected
+
+
+def test_short_words_are_left_alone(garden_bot: Chatbot) -> None:
+    assert garden_bot.index.analyzer.correct("slgs") is None
+
+
+def test_synonyms_fold_to_one_spelling(garden_bot: Chatbot) -> None:
+    assert _anchor(garden_bot, "how often do toms need watering") == "how-often-to-water-tomatoes"
+
+
+def test_words_of_the_section_itself_reach_it_without_an_intent(garden_bot: Chatbot) -> None:
+    assert _anchor(garden_bot, "copper tape around pots") == "slugs-and-snails"
+
+
+def test_out_of_scope_examples_decline_with_their_own_response(garden_bot: Chatbot) -> None:
+    reply = garden_bot.ask("which lawn mower is best")
+    assert reply.kind == "fallback"
+    assert reply.intent == "garden-out-of-scope"
+    assert reply.text.startswith("My guide does not cover that.")
+    assert not reply.citations
+
+
+def test_unrelated_questions_fall_back_with_suggestions(garden_bot: Chatbot) -> None:
+    reply = garden_bot.ask("what is the capital of peru")
+    assert reply.kind == "fallback"
+    assert reply.suggestions
+
+
+def test_smalltalk_made_of_stop_words_is_matched_on_the_whole_text(garden_bot: Chatbot) -> None:
+    assert garden_bot.ask("good morning").kind == "smalltalk"
+
+
+def test_every_fixture_example_reaches_its_own_intent(garden_bot: Chatbot) -> None:
+    for intent in garden_bot.knowledge.intents:
+        for question in intent.questions:
+            reply = garden_bot.ask(question)
+            if intent.kind == "faq":
+                assert reply.kind == "answer", question
+                assert reply.citations[0].anchor == intent.cites[0].split("#")[-1], question
+            elif intent.kind in ("smalltalk", "unanswerable"):
+                assert reply.intent == intent.id, question
+
+
+def test_confidence_is_higher_for_an_exact_example_than_for_a_loose_match(garden_bot: Chatbot) -> None:
+    exact = garden_bot.ask("how often should i water tomatoes")
+    loose = garden_bot.ask("tomato leaves and watering in hot weather")
+    assert exact.kind == loose.kind == "answer"
+    assert exact.confidence > loose.confidence
