@@ -16,7 +16,7 @@ from .engine import Chatbot
 from .errors import ContentError
 from .model import Reply
 from .text import normalise
-from .yamlfile import checked_mapping, fields, line_of, load_yaml
+from .yamlfile import checked_mapping, line_of, load_yaml
 
 EXPECTS = ("section", "smalltalk", "safety", "fallback")
 KINDS = ("answer", "clarify", "smalltalk", "safety", "fallback")
@@ -145,12 +145,8 @@ def load_cases(path: Path | str) -> list[list[Turn]]:
     for item in data:
         line = line_of(item)
         if isinstance(item, dict) and "turns" in item:
-            body = fields(item)
-            unknown = sorted(str(k) for k in body if k not in _CASE_KEYS)
-            if unknown:
-                raise ContentError(
-                    where, line, f"unknown key {unknown[0]!r} in a multi-turn case (allowed: turns, tags)"
-                )
+            expected = "a multi-turn case is a mapping with 'turns'"
+            body = checked_mapping(item, where, line, allowed=_CASE_KEYS, what="a multi-turn case", expected=expected)
             turns = body["turns"]
             if not isinstance(turns, list) or not turns:
                 raise ContentError(where, line, "'turns' must be a non-empty list of cases")

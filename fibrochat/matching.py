@@ -299,16 +299,6 @@ class Index:
         covered = sum(self.weight(t) for t in example.terms if t in weights) / example.weight
         return max(dice, math.sqrt(covered * shared / total))
 
-    def specific_share(self, analysis: Analysis) -> float:
-        """How much of the question's weight lies in known, non-generic words (0..1)."""
-        total = sum(self.weight(t) for t in analysis.terms) + self._unknown_weight * len(
-            [t for t in analysis.unknown if t not in analysis.terms]
-        )
-        if total <= 0:
-            return 0.0
-        specific = sum(self.weight(t) for t in analysis.terms if t in self.vocabulary and t not in self.generic)
-        return specific / total
-
 
 def _shortlist(postings: Mapping[str, Sequence[T]], weights: Mapping[str, float], cap: int) -> set[T]:
     """Items that share the question's rarer words: rarest word lists first, until about `cap` items.
@@ -335,8 +325,3 @@ def section_key(document: Document, section: Section) -> str:
 def _target(intent: Intent) -> str:
     """What a match on one of the intent's examples credits."""
     return SECTION_PREFIX + intent.cites[0] if intent.kind == "faq" and intent.cites else INTENT_PREFIX + intent.id
-
-
-def section_target(intent: Intent) -> str | None:
-    """The key of an intent's primary cited section; cites are "<document id>#<anchor>" once loaded."""
-    return SECTION_PREFIX + intent.cites[0] if intent.cites else None

@@ -21,7 +21,7 @@ from .intents import load_intent_file
 from .resources import default_intents
 from .safety_patterns import WORD_REF, check_form, check_fragment
 from .text import normalise
-from .yamlfile import fields, line_of
+from .yamlfile import checked_mapping, fields, line_of
 
 SAFETY_KEY = "safety"
 PACKAGED_FILE = "safety.yaml"
@@ -29,10 +29,19 @@ PACKAGED_FILE = "safety.yaml"
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 _FIELDS = frozenset({"emergency", "crisis", "region"})
-_TOP_KEYS = frozenset({
-    "default_region", "unknown_region", "further_reading", "known_words", "typo_targets", "followup_words",
-    "words", "regions", "categories",
-})
+_TOP_KEYS = frozenset(
+    {
+        "default_region",
+        "unknown_region",
+        "further_reading",
+        "known_words",
+        "typo_targets",
+        "followup_words",
+        "words",
+        "regions",
+        "categories",
+    }
+)
 _REGION_KEYS = frozenset({"name", "aliases", "emergency", "crisis"})
 _CATEGORY_KEYS = frozenset({"id", "response", "patterns", "further_reading"})
 
@@ -94,9 +103,7 @@ def _texts(value: Any, where: str, line: int | None, what: str, *, strip: bool =
     return tuple(item.strip() if strip else item for item in value)
 
 
-def _fields_used(
-    template: str, where: str, line: int | None, what: str, allowed: frozenset[str] = _FIELDS
-) -> None:
+def _fields_used(template: str, where: str, line: int | None, what: str, allowed: frozenset[str] = _FIELDS) -> None:
     try:
         names = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
     except ValueError as error:
@@ -178,15 +185,12 @@ class _Collector:
         for code, body in fields(data).items():
             region_line = line_of(body, line)
             region_id = normalise(str(code))
-            if not region_id or not isinstance(body, dict):
-                raise ContentError(where, region_line, f"safety region {code!r} must map name, emergency, crisis")
-            body = fields(body)
-            unknown = sorted(str(key) for key in body if key not in _REGION_KEYS)
-            if unknown:
-                raise ContentError(
-                    where, region_line, f"unknown key {unknown[0]!r} in region {code!r} "
-                    f"(allowed: {', '.join(sorted(_REGION_KEYS))})"
-                )
+            expected = f"safety region {code!r} must map name, emergency, crisis"
+            if not region_id:
+                raise ContentError(where, region_line, expected)
+            body = checked_mapping(
+                body, where, region_line, allowed=_REGION_KEYS, what=f"region {code!r}", expected=expected
+            )
             for key in ("name", "emergency", "crisis"):
                 if key not in body:
                     raise ContentError(where, region_line, f"safety region {code!r} has no {key!r}")
@@ -203,20 +207,17 @@ class _Collector:
                 if name in self.regions:
                     other, first_path, first_line = self.regions[name]
                     raise ContentError(
-                        where, region_line, f"safety region name {name!r} is used twice "
-                        f"(first for {other.id!r} at {first_path}:{first_line})"
+                        where,
+                        region_line,
+                        f"safety region name {name!r} is used twice "
+                        f"(first for {other.id!r} at {first_path}:{first_line})",
                     )
                 self.regions[name] = (region, where, region_line)
 
     def _add_category(self, data: Any, where: str, fallback_line: int | None) -> None:
         line = line_of(data, fallback_line)
-        if not isinstance(data, dict):
-            raise ContentError(where, line, "each safety category must be a mapping with 'id', 'response', 'patterns'")
-        body = fields(data)
-        unknown = sorted(str(key) for key in body if key not in _CATEGORY_KEYS)
-        if unknown:
-            allowed = ", ".join(sorted(_CATEGORY_KEYS))
-            raise ContentError(where, line, f"unknown key {unknown[0]!r} in safety category (allowed: {allowed})")
+        expected = "each safety category must be a mapping with 'id', 'response', 'patterns'"
+        body = checked_mapping(data, where, line, allowed=_CATEGORY_KEYS, what="safety category", expected=expected)
         for key in ("id", "response", "patterns"):
             if key not in body:
                 raise ContentError(where, line, f"safety category has no {key!r}")

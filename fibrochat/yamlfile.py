@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +84,7 @@ def fields(data: dict[Any, Any]) -> dict[Any, Any]:
 
 
 def checked_mapping(
-    data: Any, where: str, line: int | None, *, allowed: set[str], what: str, expected: str
+    data: Any, where: str, line: int | None, *, allowed: AbstractSet[str], what: str, expected: str
 ) -> dict[Any, Any]:
     """A YAML mapping's fields; anything but a mapping, or a key not in `allowed`, is a ContentError."""
     if not isinstance(data, dict):
