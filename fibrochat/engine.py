@@ -308,13 +308,10 @@ class Chatbot:
         key = scored_or_key if isinstance(scored_or_key, str) else scored_or_key.key
         intent = self._intent_of(scored_or_key) if isinstance(scored_or_key, Scored) else None
         if intent is None:
-            intent = self._primary_intent(key)
+            intent = self._primary_intents.get(key)
         if intent is not None:
             return _as_question(intent.questions[0])
         return self._section(key)[1].title
-
-    def _primary_intent(self, key: str) -> Intent | None:
-        return self._primary_intents.get(key)
 
     def _nearby(self, ranked: list[Scored]) -> tuple[str, ...]:
         """Answerable questions near what was asked, or the curated starting points when nothing is near."""
