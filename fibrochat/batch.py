@@ -7,15 +7,12 @@ Lines). No prompt_toolkit, no escape codes: the output is for files, pipes and o
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from typing import IO, TextIO
 
 from .engine import Chatbot
-from .render import json_line, render_reply
+from .render import json_line, render_reply, terminal_width
 from .text import printable
-
-MAX_WIDTH = 100
 
 
 def read_questions(stream: IO[str]) -> Iterator[str]:
@@ -38,7 +35,7 @@ def run_batch(bot: Chatbot, stdin: IO[str] | None, out: TextIO, *, as_json: bool
     if stdin is None:
         return 0
     conversation = bot.conversation()
-    width = _width(out)
+    width = terminal_width(out)
     for number, question in enumerate(read_questions(stdin)):
         reply = conversation.ask(question)
         if as_json:
@@ -50,13 +47,3 @@ def run_batch(bot: Chatbot, stdin: IO[str] | None, out: TextIO, *, as_json: bool
             out.write(f"{separator}> {shown}\n{text}\n")
         out.flush()
     return 0
-
-
-def _width(out: TextIO) -> int | None:
-    """Wrap to the terminal when the answers go to one (`echo q | fibrochat`); never in a file or pipe."""
-    try:
-        if out.isatty():
-            return min(shutil.get_terminal_size().columns, MAX_WIDTH)
-    except (AttributeError, ValueError, OSError):
-        pass
-    return None

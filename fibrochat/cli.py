@@ -11,16 +11,14 @@ import contextlib
 import io
 import json
 import os
-import shutil
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import NoReturn, TextIO
 
 from . import __version__
 from .engine import Chatbot
 from .errors import FibrochatError
-from .render import json_line, render_reply
+from .render import json_line, render_reply, terminal_width
 from .text import printable
 
 PROG = "fibrochat"
@@ -39,11 +37,11 @@ def _knowledge_options(default: object = None) -> _Parser:
     parent = _Parser(add_help=False)
     group = parent.add_argument_group("knowledge")
     group.add_argument(
-        "--documents", action="append", type=Path, metavar="PATH", default=default,
+        "--documents", action="append", metavar="PATH", default=default,
         help="a Markdown file or a folder of them; repeatable; replaces the packaged documents",
     )
     group.add_argument(
-        "--intents", action="append", type=Path, metavar="PATH", default=default,
+        "--intents", action="append", metavar="PATH", default=default,
         help="a YAML file or a folder of them; repeatable; replaces the packaged intents",
     )
     group.add_argument(
@@ -74,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
         "else in memory only)",
     )
     parser.add_argument("--no-color", action="store_true", help="chat: no colours (NO_COLOR is honoured too)")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    # prog given: otherwise argparse formats a usage line to work it out, importing shutil to measure the terminal
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, prog=PROG)
 
     ask = commands.add_parser("ask", parents=[command_knowledge], help="answer one question and exit")
     ask.add_argument("question", nargs="+", help="the question (quote it, or just type the words)")
@@ -83,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser(
         "eval", parents=[command_knowledge], help="measure answers on a labelled question file"
     )
-    evaluate.add_argument("file", type=Path, help="YAML list of labelled cases")
+    evaluate.add_argument("file", help="YAML list of labelled cases")
     evaluate.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print the figures as JSON")
 
     commands.add_parser("check", parents=[command_knowledge], help="lint the knowledge: schema, anchors, reachability")
@@ -99,17 +98,13 @@ def load_bot(args: argparse.Namespace) -> Chatbot:
     return bot
 
 
-def _width(stream: TextIO) -> int | None:
-    return min(shutil.get_terminal_size().columns, 100) if stream.isatty() else None
-
-
 def run_ask(args: argparse.Namespace, out: TextIO) -> int:
     bot = load_bot(args)
     reply = bot.ask(" ".join(args.question))
     if args.json:
         out.write(json_line(reply.to_dict()) + "\n")
     else:
-        out.write(render_reply(reply, footer=bot.messages.disclaimer_short, width=_width(out)) + "\n")
+        out.write(render_reply(reply, footer=bot.messages.disclaimer_short, width=terminal_width(out)) + "\n")
     return 0
 
 

@@ -14,9 +14,10 @@ from typing import Any
 
 from .engine import Chatbot
 from .errors import ContentError
+from .mappings import checked_mapping, line_of
 from .model import Reply
 from .text import normalise
-from .yamlfile import checked_mapping, line_of, load_yaml
+from .yamlfile import load_yaml
 
 EXPECTS = ("section", "smalltalk", "safety", "fallback")
 KINDS = ("answer", "clarify", "smalltalk", "safety", "fallback")

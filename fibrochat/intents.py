@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any, cast
 
 from .errors import ContentError
+from .mappings import checked_mapping, fields, line_of
 from .model import Intent, IntentKind, Lexicon
 from .text import normalise
-from .yamlfile import checked_mapping, fields, line_of, load_yaml
+from .yamlfile import load_yaml
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _KINDS: tuple[IntentKind, ...] = ("faq", "smalltalk", "safety", "unanswerable")

@@ -6,19 +6,20 @@ The result is one immutable Knowledge value, so a bot is either fully loaded or 
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .documents import load_documents
 from .errors import ContentError
-from .intents import check_unique_ids, load_intent_file, merge_lexicons, yaml_files
 from .model import Document, Intent, Lexicon
-from .resources import default_documents, default_intents
+from .resources import documents_folder, intents_folder
 
-PathLike = str | Path
+if TYPE_CHECKING:
+    from pathlib import Path
+
+PathLike = str | os.PathLike[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +60,12 @@ def _load(
     intents: Sequence[PathLike] | PathLike | None,
     extra_keys: frozenset[str],
 ) -> Knowledge:
-    document_paths = default_documents() if documents is None else _paths(documents)
-    intent_paths = default_intents() if intents is None else _paths(intents)
+    # the loaders bring PyYAML and pathlib with them: imported here, as a bot restored from the snapshot needs neither
+    from .documents import load_documents
+    from .intents import check_unique_ids, load_intent_file, merge_lexicons, yaml_files
+
+    document_paths = _paths(documents_folder() if documents is None else documents)
+    intent_paths = _paths(intents_folder() if intents is None else intents)
     docs = load_documents(document_paths) if document_paths else ()
     files = [load_intent_file(path, extra_keys) for path in yaml_files(intent_paths)] if intent_paths else []
     check_unique_ids(files)
@@ -72,7 +77,9 @@ def _load(
 
 def _paths(values: Sequence[PathLike] | PathLike) -> list[Path]:
     """Paths from a list; a single path is one path (a str is a Sequence, and each letter is not a file)."""
-    if isinstance(values, str | Path):
+    from pathlib import Path
+
+    if isinstance(values, str | os.PathLike):
         return [Path(values)]
     return [Path(value) for value in values]
 

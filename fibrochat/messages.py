@@ -11,8 +11,8 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from .errors import ContentError
-from .yamlfile import fields as mapping_fields
-from .yamlfile import line_of
+from .mappings import fields as mapping_fields
+from .mappings import line_of
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,9 +8,10 @@ neither a question nor a knowledge file can send escape sequences to the termina
 from __future__ import annotations
 
 import json
+import os
 import re
 import textwrap
-from typing import Any
+from typing import IO, Any
 
 from .model import Citation, Reply
 from .text import printable
@@ -23,6 +24,26 @@ Line = tuple[str, str]
 SUGGESTIONS_HEADING = "You could also ask:"
 PATH_SEPARATOR = " \u203a "
 """Between a document title and its headings (a single right-pointing angle quotation mark)."""
+
+
+MAX_WIDTH = 100  # long lines are hard to read, however wide the terminal
+
+
+def terminal_width(stream: IO[str]) -> int | None:
+    """The width to wrap to when `stream` is a terminal (`COLUMNS` wins, as in shutil); None for files and pipes."""
+    try:
+        if not stream.isatty():
+            return None
+        fileno = stream.fileno()
+    except (AttributeError, ValueError, OSError):
+        return None
+    columns = os.environ.get("COLUMNS", "")
+    if not columns.isdigit() or int(columns) <= 0:
+        try:
+            columns = str(os.get_terminal_size(fileno).columns)
+        except (OSError, ValueError):
+            columns = "80"
+    return min(int(columns), MAX_WIDTH)
 
 
 def source_line(citation: Citation) -> str:

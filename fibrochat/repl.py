@@ -32,12 +32,10 @@ from .chat_text import welcome_lines
 from .chat_toolbar import chat_style, toolbar_fragments
 from .engine import Chatbot
 from .errors import FibrochatError
-from .render import Line
+from .render import MAX_WIDTH, Line
 
 PROMPT = "ask> "
 HISTORY_ENV = "FIBROCHAT_HISTORY"
-MAX_WIDTH = 100
-"""Answers wrap at the terminal's width, but no wider than this: long lines are hard to read."""
 
 Show = Callable[[Sequence[Line]], None]
 

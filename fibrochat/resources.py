@@ -1,27 +1,28 @@
-"""Where the packaged knowledge lives: inside the installed package, found with importlib.resources.
+"""Where the packaged knowledge lives: inside the installed package, beside this module.
 
 In a wheel, the repository's top-level `intents/` is the subpackage `fibrochat.curated_intents`; in a source
-checkout that subpackage does not exist, so we fall back to the folder beside the package.
+checkout that subpackage does not exist, so we fall back to the folder beside the package. (A plain path
+check, not importlib.resources: that import alone costs milliseconds of every start, and fibrochat is never
+run from a zip file.)
 """
 
 from __future__ import annotations
 
-from importlib import resources
-from pathlib import Path
+import os
+
+PACKAGE_FOLDER = os.path.dirname(os.path.abspath(__file__))
 
 
-def _package_folder(package: str, checkout_folder: Path) -> Path:
-    try:
-        return Path(str(resources.files(package)))
-    except ModuleNotFoundError:
-        return checkout_folder
+def _folder(installed: str, checkout: str) -> str:
+    return installed if os.path.isdir(installed) else checkout
 
 
-def default_documents() -> list[Path]:
+def documents_folder() -> str:
     """The packaged Markdown documents folder."""
-    return [_package_folder("fibrochat.data", Path(__file__).parent / "data")]
+    return os.path.join(PACKAGE_FOLDER, "data")
 
 
-def default_intents() -> list[Path]:
+def intents_folder() -> str:
     """The packaged intents folder (the repository's top-level `intents/`)."""
-    return [_package_folder("fibrochat.curated_intents", Path(__file__).parent.parent / "intents")]
+    installed = os.path.join(PACKAGE_FOLDER, "curated_intents")
+    return _folder(installed, os.path.join(os.path.dirname(PACKAGE_FOLDER), "intents"))

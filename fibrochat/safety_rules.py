@@ -7,21 +7,20 @@ error naming the file and line. A knowledge base with no section of its own uses
 
 from __future__ import annotations
 
+import os
 import re
 import string
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from .errors import ContentError
-from .intents import load_intent_file
-from .resources import default_intents
+from .mappings import checked_mapping, fields, line_of
+from .resources import intents_folder
 from .safety_patterns import WORD_REF, check_form, check_fragment
 from .text import normalise
-from .yamlfile import checked_mapping, fields, line_of
 
 SAFETY_KEY = "safety"
 PACKAGED_FILE = "safety.yaml"
@@ -272,10 +271,14 @@ def parse_safety(sections: Iterable[tuple[Any, str, int | None]]) -> SafetyRules
 
 @lru_cache(maxsize=1)  # one path, asked for by every section
 def _packaged_file() -> str:
-    return str(Path(default_intents()[0]) / PACKAGED_FILE)
+    return os.path.join(intents_folder(), PACKAGED_FILE)
 
 
 def packaged_sections() -> list[tuple[Any, str, int | None]]:
     """The packaged `intents/safety.yaml`: the rules a knowledge base without its own falls back on."""
+    from pathlib import Path  # with the YAML loader: only when neither the snapshot nor the knowledge has rules
+
+    from .intents import load_intent_file
+
     loaded = load_intent_file(Path(_packaged_file()), frozenset({SAFETY_KEY}))
     return [(value, loaded.path, line) for key, value, line in loaded.extra if key == SAFETY_KEY]

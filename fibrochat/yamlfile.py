@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -11,13 +10,13 @@ import yaml
 
 from .documents import read_text
 from .errors import ContentError
+from .mappings import LINE_KEY
 
 try:  # the C loader is several times faster; fall back to pure Python where it is missing
     _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _BaseLoader = yaml.SafeLoader
 
-LINE_KEY = "__line__"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
@@ -67,30 +66,3 @@ def load_yaml(path: Path) -> Any:
         raise ContentError(str(path), None, f"invalid YAML: {error}") from None
     except RecursionError:
         raise ContentError(str(path), None, "invalid YAML: nested too deeply") from None
-
-
-def line_of(data: Any, default: int | None = None) -> int | None:
-    """The line a mapping started on, if the loader recorded it."""
-    if isinstance(data, dict):
-        value = data.get(LINE_KEY)
-        if isinstance(value, int):
-            return value
-    return default
-
-
-def fields(data: dict[Any, Any]) -> dict[Any, Any]:
-    """A mapping without the bookkeeping key."""
-    return {key: value for key, value in data.items() if key != LINE_KEY}
-
-
-def checked_mapping(
-    data: Any, where: str, line: int | None, *, allowed: AbstractSet[str], what: str, expected: str
-) -> dict[Any, Any]:
-    """A YAML mapping's fields; anything but a mapping, or a key not in `allowed`, is a ContentError."""
-    if not isinstance(data, dict):
-        raise ContentError(where, line, expected)
-    body = fields(data)
-    unknown = sorted(str(key) for key in body if key not in allowed)
-    if unknown:
-        raise ContentError(where, line, f"unknown key {unknown[0]!r} in {what} (allowed: {', '.join(sorted(allowed))})")
-    return body

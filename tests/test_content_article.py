@@ -17,7 +17,7 @@ from fibrochat import Chatbot
 from fibrochat.cli import main
 from fibrochat.documents import load_documents
 from fibrochat.model import Document
-from fibrochat.resources import default_documents
+from fibrochat.resources import documents_folder
 
 FIXTURE_SEED = Path(__file__).parent / "fixtures" / "seed-article.txt"
 SHARED_SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_6a1c698a2c84b249.txt"
@@ -79,7 +79,7 @@ LEAF_PATHS = [
 @pytest.fixture(scope="module")
 def article() -> Document:
     """The packaged article on its own (the intents have their own tests)."""
-    matches = [document for document in load_documents(default_documents()) if document.title == TITLE]
+    matches = [document for document in load_documents([Path(documents_folder())]) if document.title == TITLE]
     assert len(matches) == 1
     return matches[0]
 
