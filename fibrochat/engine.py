@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from . import snapshot
 from .analysis import Analysis
-from .followups import FollowUps
-from .knowledge import Knowledge, PathLike, gc_paused, load_knowledge
-from .matching import INTENT_PREFIX, SECTION_PREFIX, Index, Scored
-from .messages import Messages, build_messages, parse_messages
+from .knowledge import Knowledge, PathLike, load_knowledge
+from .matching import INTENT_PREFIX, SECTION_PREFIX, Scored
+from .messages import Messages
 from .model import Candidate, Citation, Context, Document, Intent, Passage, Reply, Section
-from .safety import SafetyHit, SafetyLayer
+from .prepared import EXTRA_KEYS, MAX_SUGGESTIONS, prepare
+from .safety import SafetyHit
 from .text import normalise
 
 if TYPE_CHECKING:
@@ -32,10 +33,8 @@ EXACT_SCORE = 0.99  # a message that is one of the curated examples, word for wo
 CLARIFY_MARGIN = 0.015
 FOLLOWUP_SAME_SECTION_SCORE = 0.7  # "why?" leans wholly on the last answer: sure of the section, not of the need
 MAX_PASSAGES = 3
-MAX_SUGGESTIONS = 3
 FURTHER_READING_THRESHOLD = 0.5  # a safety reply names a general section only when it is clearly on topic
 MAX_FURTHER_READING = 2
-EXTRA_KEYS = frozenset({"messages", "safety"})
 _CALIBRATION = (-2.0, 4.9, 4.6)  # intercept, score, margin (see _confidence)
 
 
@@ -43,32 +42,19 @@ class Chatbot:
     """A loaded knowledge base that answers questions. Immutable after construction: share it freely."""
 
     def __init__(self, knowledge: Knowledge | None = None, *, region: str | None = None) -> None:
-        self.knowledge = knowledge if knowledge is not None else load_knowledge(extra_keys=EXTRA_KEYS)
-        self.messages: Messages = build_messages(
-            [parse_messages(value, path, line) for key, value, path, line in self.knowledge.extra if key == "messages"]
-        )
-        with gc_paused():
-            self.index = Index(self.knowledge.documents, self.knowledge.intents, self.knowledge.lexicon)
-        self._primary_intents: dict[str, Intent] = {}
-        for intent in self.knowledge.intents:
-            if intent.kind == "faq":
-                self._primary_intents.setdefault(SECTION_PREFIX + intent.cites[0], intent)
-        # where suggestions come from when nothing near was found: curated questions first, then headings
-        self._starting_points = tuple(dict.fromkeys([*self._primary_intents, *self.index.sections]))[:MAX_SUGGESTIONS]
-        by_parent: dict[tuple[str, tuple[str, ...]], list[str]] = {}
-        for key, (document, section) in self.index.sections.items():
-            by_parent.setdefault((document.id, section.path[:-1]), []).append(key)
-        self._siblings = {  # the first few others under the same parent heading: all a suggestion needs
-            key: tuple(k for k in by_parent[(document.id, section.path[:-1])][: MAX_SUGGESTIONS + 1] if k != key)
-            for key, (document, section) in self.index.sections.items()
-        }
-        self._labels = {key: " › ".join(section.path) for key, (_, section) in self.index.sections.items()}
-        self.followups = FollowUps(self.index, frozenset(self.knowledge.lexicon.followup_cues))
-        self.safety = SafetyLayer.from_sections(  # the packaged safety rules when the knowledge has none
-            [(value, path, line) for key, value, path, line in self.knowledge.extra if key == "safety"],
-            region=region,
-            known_words=self.index.analyzer.surface,
-        )
+        """`knowledge` None means the packaged knowledge: restored from its snapshot when that is current."""
+        prepared = snapshot.restore() if knowledge is None else None
+        if prepared is None:
+            prepared = prepare(knowledge if knowledge is not None else load_knowledge(extra_keys=EXTRA_KEYS))
+        self.knowledge = prepared.knowledge
+        self.messages: Messages = prepared.messages
+        self.index = prepared.index
+        self.followups = prepared.followups
+        self.safety = prepared.safety.for_region(region)
+        self._primary_intents = prepared.primary_intents
+        self._starting_points = prepared.starting_points
+        self._siblings = prepared.siblings
+        self._labels = prepared.labels
 
     @classmethod
     def from_paths(
@@ -79,6 +65,8 @@ class Chatbot:
         region: str | None = None,
     ) -> Chatbot:
         """Load Markdown files/folders and YAML files/folders; None = the packaged ones, [] = none."""
+        if documents is None and intents is None:
+            return cls(region=region)
         return cls(load_knowledge(documents, intents, extra_keys=EXTRA_KEYS), region=region)
 
     def ask(self, question: str) -> Reply:

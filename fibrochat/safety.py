@@ -16,6 +16,7 @@ with its file and line, before any question.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -97,9 +98,7 @@ class SafetyLayer:
                     _compiled(flat[-1])
         self._flat = tuple(flat)
         self._index_anchors(analyser)
-        self.region, self.region_note = _choose_region(rules, region)
-        values = {"emergency": self.region.emergency, "crisis": self.region.crisis, "region": self.region.name}
-        self._responses = {category.id: category.response.format(**values) for category in rules.categories}
+        self._set_region(region)
         self._known = frozenset(known_words) | rules.known_words | rules.typo_targets | rules.followup_words
         by_length: dict[int, list[str]] = defaultdict(list)
         for target in rules.typo_targets:
@@ -110,6 +109,19 @@ class SafetyLayer:
             near = sorted(t for other in range(length - edits, length + edits + 1) for t in by_length.get(other, ()))
             if near:
                 self._targets[length] = tuple(near)
+
+    def _set_region(self, region: str | None) -> None:
+        self.region, self.region_note = _choose_region(self.rules, region)
+        values = {"emergency": self.region.emergency, "crisis": self.region.crisis, "region": self.region.name}
+        self._responses = {category.id: category.response.format(**values) for category in self.rules.categories}
+
+    def for_region(self, region: str | None) -> SafetyLayer:
+        """This layer with the numbers of `region` (None: the default one); the indexes are shared, not rebuilt."""
+        if _choose_region(self.rules, region) == (self.region, self.region_note):
+            return self
+        other = copy.copy(self)
+        other._set_region(region)
+        return other
 
     def _index_anchors(self, analyser: Analyser) -> None:
         """Which patterns may begin at which words, so a message is only tried where a match can start."""

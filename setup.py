@@ -1,0 +1,33 @@
+"""Build step: after copying the package, write its knowledge snapshot into the build (see fibrochat/snapshot.py).
+
+Everything else about the project is in pyproject.toml. The snapshot is made by the code being built, from
+the content being built, in a separate interpreter; if that fails the wheel is still good, only slower to start.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from setuptools import setup
+from setuptools.command.build_py import build_py
+
+_WRITE = "import sys; from fibrochat.snapshot import write; write(sys.argv[1])"
+
+
+class BuildWithSnapshot(build_py):
+    def run(self) -> None:
+        super().run()
+        if self.editable_mode:  # an editable install reads the sources in place: nothing to snapshot into
+            return
+        built = Path(self.build_lib).resolve()  # also the working folder: it comes first on sys.path
+        command = [sys.executable, "-c", _WRITE, str(built / "fibrochat" / "knowledge.snapshot")]
+        environment = {**os.environ, "PYTHONPATH": str(built)}
+        result = subprocess.run(command, cwd=built, env=environment, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            print(f"warning: no knowledge snapshot (fibrochat will build its index at start):\n{result.stderr}")
+
+
+setup(cmdclass={"build_py": BuildWithSnapshot})
