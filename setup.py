@@ -20,12 +20,14 @@ _WRITE = "import sys; from fibrochat.snapshot import write; write(sys.argv[1])"
 class BuildWithSnapshot(build_py):
     def run(self) -> None:
         super().run()
-        if self.editable_mode:  # an editable install reads the sources in place: nothing to snapshot into
-            return
-        built = Path(self.build_lib).resolve()  # also the working folder: it comes first on sys.path
-        command = [sys.executable, "-c", _WRITE, str(built / "fibrochat" / "knowledge.snapshot")]
-        environment = {**os.environ, "PYTHONPATH": str(built)}
-        result = subprocess.run(command, cwd=built, env=environment, capture_output=True, text=True, check=False)
+        if self.editable_mode:  # the installed package is the checkout itself: the snapshot goes beside its code
+            root = Path(self.get_package_dir("fibrochat")).resolve().parent
+        else:
+            root = Path(self.build_lib).resolve()
+        # run from `root` too: the working folder comes first on sys.path
+        command = [sys.executable, "-c", _WRITE, str(root / "fibrochat" / "knowledge.snapshot")]
+        environment = {**os.environ, "PYTHONPATH": str(root)}
+        result = subprocess.run(command, cwd=root, env=environment, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             print(f"warning: no knowledge snapshot (fibrochat will build its index at start):\n{result.stderr}")
 
