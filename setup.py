@@ -26,7 +26,8 @@ class BuildWithSnapshot(build_py):
             root = Path(self.build_lib).resolve()
         # run from `root` too: the working folder comes first on sys.path
         command = [sys.executable, "-c", _WRITE, str(root / "fibrochat" / "knowledge.snapshot")]
-        environment = {**os.environ, "PYTHONPATH": str(root)}
+        # prepend: pip's isolated build environment (where rapidfuzz and PyYAML are) is on PYTHONPATH already
+        environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
         result = subprocess.run(command, cwd=root, env=environment, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             print(f"warning: no knowledge snapshot (fibrochat will build its index at start):\n{result.stderr}")
