@@ -27,7 +27,8 @@ class BuildWithSnapshot(build_py):
         # run from `root` too: the working folder comes first on sys.path
         command = [sys.executable, "-c", _WRITE, str(root / "fibrochat" / "knowledge.snapshot")]
         # prepend: pip's isolated build environment (where rapidfuzz and PyYAML are) is on PYTHONPATH already
-        environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
+        paths = [str(root), *filter(None, [os.environ.get("PYTHONPATH")])]
+        environment = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
         result = subprocess.run(command, cwd=root, env=environment, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             print(f"warning: no knowledge snapshot (fibrochat will build its index at start):\n{result.stderr}")
