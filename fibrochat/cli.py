@@ -13,20 +13,31 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 
 from . import __version__
 from .engine import Chatbot
 from .errors import FibrochatError
-from .render import json_line, render_reply, terminal_width
+from .render import json_line, render_reply, terminal_columns, terminal_width
 from .text import printable
 
 PROG = "fibrochat"
 REGION_ENV = "FIBROCHAT_REGION"
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help formatter, sized without shutil: argparse makes one for every option it adds."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=terminal_columns(sys.stdout) - 2)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage mistake is one line on stderr and exit status 2."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
@@ -72,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         "else in memory only)",
     )
     parser.add_argument("--no-color", action="store_true", help="chat: no colours (NO_COLOR is honoured too)")
-    # prog given: otherwise argparse formats a usage line to work it out, importing shutil to measure the terminal
+    # prog given: otherwise argparse formats a usage line to work it out
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, prog=PROG)
 
     ask = commands.add_parser("ask", parents=[command_knowledge], help="answer one question and exit")

@@ -30,20 +30,25 @@ MAX_WIDTH = 100  # long lines are hard to read, however wide the terminal
 
 
 def terminal_width(stream: IO[str]) -> int | None:
-    """The width to wrap to when `stream` is a terminal (`COLUMNS` wins, as in shutil); None for files and pipes."""
+    """The width to wrap to when `stream` is a terminal (at most MAX_WIDTH); None for files and pipes."""
     try:
         if not stream.isatty():
             return None
-        fileno = stream.fileno()
     except (AttributeError, ValueError, OSError):
         return None
+    return min(terminal_columns(stream), MAX_WIDTH)
+
+
+def terminal_columns(stream: IO[str]) -> int:
+    """The columns of the terminal `stream` shows on: $COLUMNS wins, then the terminal, then 80, as in
+    shutil.get_terminal_size (which is slow to import, and this runs at every start)."""
     columns = os.environ.get("COLUMNS", "")
-    if not columns.isdigit() or int(columns) <= 0:
-        try:
-            columns = str(os.get_terminal_size(fileno).columns)
-        except (OSError, ValueError):
-            columns = "80"
-    return min(int(columns), MAX_WIDTH)
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
 
 
 def source_line(citation: Citation) -> str:
