@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from fibrochat.chat_start import PROMPT as CHAT_PROMPT
+
 from .measure import median
 
 FLOOR_CODE = "import yaml, rapidfuzz"
@@ -72,9 +74,14 @@ def process_times(runs: int, cwd: Path) -> ProcessTimes:
 
 @dataclass(frozen=True, slots=True)
 class FirstPrompt:
-    """Median seconds from spawning `fibrochat` in a pseudo-terminal to its first prompt, or why not measured."""
+    """Median seconds from spawning the chat in a pseudo-terminal to its first prompt, or why not measured.
+
+    `seconds`: the prompt is on the screen and keys typed from then on are kept (fibrochat draws it before
+    prompt_toolkit has loaded); `editor_seconds`: prompt_toolkit has drawn its own (completion, history).
+    """
 
     seconds: float | None
+    editor_seconds: float | None
     runs: int
     how: str
 
@@ -87,37 +94,41 @@ def chat_available() -> bool:
         return False
 
 
-def _one_prompt(command: list[str], cwd: Path, prompt_text: bytes | None) -> tuple[float, str]:
+def _one_prompt(command: list[str], cwd: Path, prompt_text: bytes | None) -> tuple[float, float, str]:
+    """Seconds to `prompt_text` (None: to prompt_toolkit's first screen) and to prompt_toolkit's first screen."""
     import pexpect
 
     env = dict(os.environ, TERM="xterm-256color", COLUMNS="80", LINES="24")
     start = time.perf_counter()
     child = pexpect.spawn(command[0], command[1:], cwd=str(cwd), env=env, dimensions=(24, 80))
     seen = b""
-    last_output = start
+    prompt_at: float | None = None
     try:
         while True:
-            now = time.perf_counter()
-            if now - start > _PROMPT_TIMEOUT_S:
+            if time.perf_counter() - start > _PROMPT_TIMEOUT_S:
                 raise RuntimeError(f"no prompt within {_PROMPT_TIMEOUT_S:.0f} s")
             try:
                 chunk = child.read_nonblocking(65536, timeout=_QUIET_S)
             except pexpect.TIMEOUT:
-                if prompt_text is None and seen:
-                    return last_output - start, "last output before 1 s of quiet"
                 continue
             except pexpect.EOF:
                 raise RuntimeError("the program ended before showing a prompt") from None
             arrived = time.perf_counter()
             seen += chunk
-            last_output = arrived
             if _CURSOR_QUERY in chunk:
                 child.send(b"\x1b[1;1R")  # answer like a real terminal does
-            if prompt_text is not None:
-                if prompt_text in seen:
-                    return arrived - start, f"prompt text {prompt_text.decode()!r} appeared"
-            elif _RENDERED in seen:
-                return arrived - start, "prompt_toolkit drew its first screen"
+            if prompt_at is None and prompt_text is not None and prompt_text in seen:
+                prompt_at = arrived
+            if _RENDERED in seen:
+                editor_at = arrived
+                if prompt_at is None:
+                    if prompt_text is not None:
+                        raise RuntimeError(f"prompt_toolkit drew its screen, but {prompt_text.decode()!r} never showed")
+                    prompt_at = editor_at
+                how = "prompt_toolkit drew its first screen" if prompt_text is None else (
+                    f"{prompt_text.decode()!r} appeared; keys typed from then on are kept"
+                )
+                return prompt_at - start, editor_at - start, how
     finally:
         try:
             child.sendcontrol("d")
@@ -134,20 +145,22 @@ def first_prompt(runs: int, cwd: Path, prompt_text: str | None = None, *, floor:
     prompt_toolkit chat can take on this machine.
     """
     if not floor and not chat_available():
-        return FirstPrompt(None, 0, "n/a: fibrochat/repl.py does not exist yet")
+        return FirstPrompt(None, None, 0, "n/a: fibrochat/repl.py does not exist yet")
     try:
         import pexpect  # noqa: F401 - in the test extra; without it there is no pseudo-terminal
     except ImportError:
-        return FirstPrompt(None, 0, "n/a: pexpect is not installed")
+        return FirstPrompt(None, None, 0, "n/a: pexpect is not installed")
     command = [sys.executable, "-c", PROMPT_FLOOR_CODE] if floor else fibrochat_command()
-    wanted = prompt_text.encode() if prompt_text and not floor else None
-    times: list[float] = []
+    wanted = None if floor else (prompt_text or CHAT_PROMPT).encode()
+    prompts: list[float] = []
+    editors: list[float] = []
     how = ""
     try:
         _one_prompt(command, cwd, wanted)
         for _ in range(runs):
-            seconds, how = _one_prompt(command, cwd, wanted)
-            times.append(seconds)
+            prompt_s, editor_s, how = _one_prompt(command, cwd, wanted)
+            prompts.append(prompt_s)
+            editors.append(editor_s)
     except (RuntimeError, OSError) as error:
-        return FirstPrompt(None, len(times), f"n/a: {error}")
-    return FirstPrompt(median(times), runs, how)
+        return FirstPrompt(None, None, len(prompts), f"n/a: {error}")
+    return FirstPrompt(median(prompts), median(editors), runs, how)

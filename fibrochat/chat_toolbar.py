@@ -5,6 +5,8 @@ from __future__ import annotations
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.styles import Style
 
+from .chat_theme import COLOURS, PLAIN
+
 SEPARATOR = " · "
 
 
@@ -37,42 +39,6 @@ def toolbar_fragments(width: int, suggestions: int = 0) -> StyleAndTextTuples:
         if action:
             fragments.append(("class:bottom-toolbar.text", f" {action}"))
     return fragments
-
-
-COLOURS = {
-    "prompt": "ansicyan bold",
-    "title": "bold",
-    "hint": "ansibrightblack",
-    "disclaimer": "italic",
-    "lead": "bold",
-    "quote": "",
-    "source": "ansigreen",
-    "footer": "ansibrightblack italic",
-    "heading": "bold",
-    "suggestion": "ansicyan",
-    "note": "ansibrightblack",
-    "echo": "ansicyan",
-    "warning": "ansiyellow",
-    "safety": "bold ansiyellow",
-    "rule": "ansiyellow",
-    "bottom-toolbar": "noreverse bg:#303030 #c0c0c0",
-    "bottom-toolbar.key": "bold #e0e0e0",
-    "completion-menu.completion": "bg:#303030 #d0d0d0",
-    "completion-menu.completion.current": "bg:#5f8787 #ffffff",
-    "completion-menu.meta.completion": "bg:#262626 #909090",
-    "completion-menu.meta.completion.current": "bg:#5f8787 #ffffff",
-    "auto-suggestion": "#808080",
-}
-"""Soft colours on the default background; quotes keep the terminal's own colour so they read best."""
-
-PLAIN = {
-    "prompt": "bold",
-    "lead": "bold",
-    "heading": "bold",
-    "safety": "bold",
-    "bottom-toolbar.key": "bold",
-}
-"""With NO_COLOR or --no-color: no colour at all, only bold and the terminal's reverse video."""
 
 
 def chat_style(color: bool) -> Style:

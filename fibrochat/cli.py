@@ -143,12 +143,21 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
 def run_default(args: argparse.Namespace, out: TextIO) -> int:
     bot = load_bot(args)
     if sys.stdin is not None and sys.stdin.isatty() and out.isatty() and not args.json:
-        from .repl import run_chat
-
-        return run_chat(bot, args)
+        return _run_chat(bot, args, out)
     from .batch import run_batch
 
     return run_batch(bot, sys.stdin, out, as_json=args.json)
+
+
+def _run_chat(bot: Chatbot, args: argparse.Namespace, out: TextIO) -> int:
+    """The chat: its first screen at once, then prompt_toolkit (slow to import) takes over from it."""
+    from .chat_start import FirstScreen, options_from
+
+    options = options_from(args)
+    with FirstScreen(bot, options, out, sys.stdin.fileno()) as first_screen:
+        from .repl import run_session
+
+        return run_session(bot, options, first_screen=first_screen)
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:

@@ -7,7 +7,6 @@ colour, width. Nothing is written to disk unless a history file is asked for.
 
 from __future__ import annotations
 
-import argparse
 import os
 import stat
 from collections.abc import Callable, Sequence
@@ -28,14 +27,12 @@ from prompt_toolkit.styles import Style
 
 from .chat_commands import Chat, is_number
 from .chat_completer import ChatAutoSuggest, ChatCompleter, QuestionBank
+from .chat_start import HISTORY_ENV, PROMPT, ChatOptions, FirstScreen
 from .chat_text import welcome_lines
 from .chat_toolbar import chat_style, toolbar_fragments
 from .engine import Chatbot
 from .errors import FibrochatError
 from .render import MAX_WIDTH, Line
-
-PROMPT = "ask> "
-HISTORY_ENV = "FIBROCHAT_HISTORY"
 
 Show = Callable[[Sequence[Line]], None]
 
@@ -54,25 +51,6 @@ class _FileHistory(FileHistory):
     def append_string(self, string: str) -> None:
         if not is_number(string):
             super().append_string(string)
-
-
-@dataclass(frozen=True, slots=True)
-class ChatOptions:
-    color: bool = True
-    history: Path | None = None
-
-
-def options_from(args: argparse.Namespace, environ: dict[str, str] | None = None) -> ChatOptions:
-    """Command-line options and environment: --no-color or NO_COLOR; --history or FIBROCHAT_HISTORY."""
-    env = dict(os.environ) if environ is None else environ
-    color = not getattr(args, "no_color", False) and not env.get("NO_COLOR")
-    path = getattr(args, "history", None) or env.get(HISTORY_ENV) or None
-    return ChatOptions(color=color, history=Path(path).expanduser() if path else None)
-
-
-def run_chat(bot: Chatbot, args: argparse.Namespace) -> int:
-    """The chat in the current terminal; returns the exit status (0 on Ctrl-D or /quit)."""
-    return run_session(bot, options_from(args))
 
 
 def open_history(path: Path | None) -> History:
@@ -109,13 +87,18 @@ def history_warning(path: Path | None) -> str | None:
 
 def run_session(
     bot: Chatbot,
-    options: ChatOptions = ChatOptions(),
+    options: ChatOptions | None = None,
     *,
     input: Input | None = None,
     output: Output | None = None,
     out: TextIO | None = None,
+    first_screen: FirstScreen | None = None,
 ) -> int:
-    """Run the chat until Ctrl-D or /quit. Tests pass a pipe `input`, a DummyOutput and a StringIO `out`."""
+    """Run the chat until Ctrl-D or /quit. Tests pass a pipe `input`, a DummyOutput and a StringIO `out`.
+
+    With `first_screen`, the welcome and a prompt are already up (drawn while prompt_toolkit loaded).
+    """
+    options = options or ChatOptions()
     history = open_history(options.history)
     chat = Chat(bot, history_note=history_note(options.history))
     bank = QuestionBank(bot)
@@ -143,7 +126,10 @@ def run_session(
         columns = session.output.get_size().columns
         return min(columns if columns > 0 else 80, MAX_WIDTH)
 
-    show([*welcome_lines(bot, width()), ("blank", "")])
+    if first_screen is not None:
+        first_screen.hand_over()
+    else:
+        show([*welcome_lines(bot, width()), ("blank", "")])
     warning = history_warning(options.history)
     if warning:
         show([("warning", warning), ("blank", "")])

@@ -18,9 +18,10 @@ from prompt_toolkit.output.vt100 import Vt100_Output
 
 from fibrochat import Chatbot, Reply
 from fibrochat.chat_commands import Chat
+from fibrochat.chat_start import HISTORY_ENV, ChatOptions, options_from
 from fibrochat.chat_text import COMMANDS, reply_lines
 from fibrochat.errors import FibrochatError
-from fibrochat.repl import HISTORY_ENV, ChatOptions, _printer, open_history, options_from, run_session
+from fibrochat.repl import _printer, open_history, run_session
 
 GARDEN = "A Small Guide to Garden Plants"
 TOMATO_SOURCE = f"Source: {GARDEN} › Watering › How Often to Water Tomatoes"
