@@ -31,7 +31,15 @@ from typing import Any
 from fibrochat.chat_start import PROMPT as CHAT_PROMPT
 from fibrochat.errors import FibrochatError
 
-from .startup import ASK_QUESTION, FLOOR_CODE, FirstPrompt, ProcessTimes, first_prompt, process_times
+from .startup import (
+    ASK_QUESTION,
+    FLOOR_CODE,
+    FirstPrompt,
+    ProcessTimes,
+    first_prompt,
+    process_times,
+    snapshot_is_current,
+)
 from .synthetic import generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -245,6 +253,9 @@ def format_results(results: dict[str, Any]) -> str:
     if (before is not None and before > cores / 2) or (after is not None and after > 1 + cores / 2):
         lines.append(f"WARNING: the machine was busy (1-minute load average {before} before, {after} after, on "
                      f"{cores} cores): timings are pessimistic; run again on a quiet machine")
+    if results.get("snapshot_current") is False:
+        lines.append("NOTE: the installed fibrochat has no current knowledge snapshot, so start-up figures include "
+                     "building the index: reinstall (pip install -e .) after editing code or content")
     lines.append("")
     default = results["default"]
     lines.append(f"Default knowledge, questions: {results['dev_source']}")
@@ -375,6 +386,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             results["default"] = run_worker(questions, folder, documents=None, intents=None, repeat=args.repeat,
                                             profile=None, timeout=args.timeout)
 
+        results["snapshot_current"] = snapshot_is_current(folder)
         progress(f"whole process: fibrochat ask {ASK_QUESTION!r} vs the import floor")
         try:
             times: ProcessTimes = process_times(args.runs, ROOT)

@@ -72,6 +72,16 @@ def process_times(runs: int, cwd: Path) -> ProcessTimes:
     return ProcessTimes(median(ask_times), median(floor_times), runs, " ".join(ask))
 
 
+def snapshot_is_current(scratch: Path) -> bool:
+    """Whether the installed fibrochat (as the `fibrochat` script sees it) restores its knowledge snapshot.
+
+    Run from `scratch`, not the checkout, so that the installed package is the one asked.
+    """
+    code = "from fibrochat import snapshot; print(snapshot.restore() is not None)"
+    completed = subprocess.run([sys.executable, "-c", code], cwd=scratch, capture_output=True, text=True, check=False)
+    return completed.stdout.strip() == "True"
+
+
 @dataclass(frozen=True, slots=True)
 class FirstPrompt:
     """Median seconds from spawning the chat in a pseudo-terminal to its first prompt, or why not measured.
