@@ -6,6 +6,8 @@ These use the packaged knowledge on purpose: the snapshot exists only for it.
 from __future__ import annotations
 
 import pickle
+import subprocess
+import sys
 import shutil
 from pathlib import Path
 
@@ -122,3 +124,16 @@ def test_an_installed_wheel_carries_a_current_snapshot() -> None:
     """`pip install .` (as in .ci/run) writes the snapshot at build time; the installed one must be current."""
     assert Path(snapshot.SNAPSHOT_FILE).is_file()
     assert snapshot.restore() is not None
+
+
+def test_a_restored_bot_starts_without_the_yaml_loader_or_prompt_toolkit(snapshot_file: str) -> None:
+    """What `fibrochat ask` imports is most of its start-up time: restoring must not pull in the loaders."""
+    code = (
+        "import sys; import fibrochat.snapshot as s; s.SNAPSHOT_FILE = sys.argv[1]; "
+        "from fibrochat.cli import main; main(['ask', 'is fibromyalgia autoimmune?']); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('yaml', 'prompt_toolkit') "
+        "or m in ('fibrochat.documents', 'fibrochat.intents', 'fibrochat.yamlfile')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code, snapshot_file], capture_output=True, text=True, check=True)
+    assert "Source:" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "[]"
