@@ -6,9 +6,9 @@ These use the packaged knowledge on purpose: the snapshot exists only for it.
 from __future__ import annotations
 
 import pickle
+import shutil
 import subprocess
 import sys
-import shutil
 from pathlib import Path
 
 import pytest
