@@ -6,15 +6,19 @@ stem, fold synonyms to one spelling, add brand classes, drop stop words.
 
 from __future__ import annotations
 
+import zlib
+from array import array
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from .model import Lexicon
-from .text import normalise, stem
+from .text import StemCache, normalise, stem
+from .text import words as text_words
 
 _MIN_CORRECTED = 5  # shorter words are too easily "corrected" into another word
 _SYNONYM_ROUNDS = 3  # synonyms fold again until nothing changes, at most this often
@@ -51,7 +55,8 @@ class Analyzer:
             surface.update(variant.split())
             surface.update(canonical.split())
         self.surface = frozenset(surface)
-        self._deletions: dict[str, str | tuple[str, ...]] = {}
+        self._targets: tuple[str, ...] = ()
+        self._deletions = array("Q")  # sorted (_key_hash(key) << 32 | number of the target word), see learn()
 
     def learn(self, words: Iterable[str], targets: Iterable[str]) -> None:
         """Take the knowledge's words as known, and `targets` as what typos may be corrected to (once, at load).
@@ -61,16 +66,28 @@ class Analyzer:
         """
         self.surface = self.surface.union(words)
         # Typo correction looks words up by their one-letter deletions (the SymSpell idea), so a question
-        # word is compared with a handful of known words however large the vocabulary.
-        deletions: dict[str, list[str]] = defaultdict(list)
-        for word in sorted(set(targets)):
-            if len(word) >= 4 and not word.isdigit():
-                deletions[word].append(word)
-                if len(word) >= _MIN_CORRECTED:  # a shorter word is reached through its own spelling alone
-                    for variant in _deletions(word):
-                        deletions[variant].append(word)
-        # most keys lead to one word: keep that word itself rather than a list of one (a third of the memory)
-        self._deletions = {key: words[0] if len(words) == 1 else tuple(words) for key, words in deletions.items()}
+        # word is compared with a handful of known words however large the vocabulary. Half a million
+        # deletion strings in a dict would take about 50 MB at 100,000 passages; a sorted array of
+        # (hash of the key, word number) takes 8 bytes each, and a hit is checked against the word itself.
+        self._targets = tuple(sorted(w for w in set(targets) if len(w) >= 4 and not w.isdigit()))
+        entries: list[int] = []
+        for number, word in enumerate(self._targets):
+            entries.append(_key_hash(word) << 32 | number)
+            if len(word) >= _MIN_CORRECTED:  # a shorter word is reached through its own spelling alone
+                entries.extend([found << 32 | number for found in _deletion_hashes(word)])
+        entries.sort()
+        self._deletions = array("Q", entries)
+
+    def _words_under(self, key: str) -> Iterator[str]:
+        """The target words that `key` is, or is one deleted letter away from."""
+        table = self._deletions
+        low = _key_hash(key) << 32
+        at = bisect_left(table, low)
+        while at < len(table) and table[at] >> 32 == low >> 32:
+            word = self._targets[table[at] & 0xFFFFFFFF]
+            if word == key or (len(word) == len(key) + 1 >= _MIN_CORRECTED and key in _deletions(word)):
+                yield word
+            at += 1
 
     @staticmethod
     def _phrase_table(pairs: Sequence[tuple[str, str]]) -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
@@ -96,13 +113,7 @@ class Analyzer:
         probes = {word, *_deletions(word)}
         if max_edits == 2:
             probes.update(shorter for variant in tuple(probes) for shorter in _deletions(variant))
-        near: set[str] = set()
-        for probe in probes:
-            known = self._deletions.get(probe)
-            if isinstance(known, str):
-                near.add(known)
-            elif known is not None:
-                near.update(known)
+        near = {known for probe in probes for known in self._words_under(probe)}
         if not near:
             return None
         best = process.extractOne(word, sorted(near), scorer=OSA.distance, score_cutoff=max_edits)
@@ -139,11 +150,32 @@ class Analyzer:
             canonical = folded
         return canonical
 
-    def terms_of(self, text: str) -> tuple[str, frozenset[str]]:
-        """The normalised text and the set of its content terms (no typo correction): for loading."""
-        normalised = normalise(text)
-        expanded = self._apply(self._fold(normalised.split()), self._expansions, keep=True)
-        return normalised, frozenset(expanded) - self.stopwords
+    def terms_of(self, text: str, stems: StemCache) -> set[str]:
+        """The set of the text's content terms (no typo correction): for loading, so each word's stem is
+        looked up in `stems`, which thus holds every word met."""
+        words = text_words(text)
+        found = set(map(stems.__getitem__, words))
+        # most texts name no synonym or brand: their terms are then just their stems, found word by word
+        if self._synonyms.keys().isdisjoint(found) and self._expansions.keys().isdisjoint(found):
+            found.difference_update(self.stopwords)
+            return found
+        return set(self._apply(self._fold(words), self._expansions, keep=True)).difference(self.stopwords)
+
+    def path_terms(self, path: tuple[str, ...], stems: StemCache, seen: dict[str, frozenset[str]]) -> set[str]:
+        """terms_of(" ".join(path)), from the stems of each heading, kept in `seen`: a section's path shares
+        all but its last heading with its siblings'. Phrase rules and unusual text take the whole path."""
+        found: set[str] = set()
+        for heading in path:
+            part = seen.get(heading)
+            if part is None:
+                if not heading.isascii() or "\x1b" in heading:  # a word or an escape might then span two headings
+                    return self.terms_of(" ".join(path), stems)
+                part = seen[heading] = frozenset(map(stems.__getitem__, text_words(heading)))
+            found.update(part)
+        if self._synonyms.keys().isdisjoint(found) and self._expansions.keys().isdisjoint(found):
+            found.difference_update(self.stopwords)
+            return found
+        return self.terms_of(" ".join(path), stems)
 
     @staticmethod
     def _apply(
@@ -166,6 +198,20 @@ class Analyzer:
                 out.append(tokens[index])
                 index += 1
         return out
+
+
+def _key_hash(text: str) -> int:
+    """A 32-bit hash that is the same in every process (str hashes are salted), so a pickled index stays valid."""
+    return zlib.crc32(text.encode())
+
+
+def _deletion_hashes(word: str) -> set[int]:
+    """The _key_hash of every deletion of `word`; made on its bytes when each letter is one (normalised
+    words are [0-9a-z]), which spares half a million strings at load."""
+    if not word.isascii():
+        return {_key_hash(variant) for variant in _deletions(word)}
+    spelling = word.encode()
+    return {zlib.crc32(spelling[:at] + spelling[at + 1 :]) for at in range(len(spelling))}
 
 
 def _deletions(word: str) -> set[str]:

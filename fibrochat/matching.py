@@ -13,17 +13,16 @@ All of it is prepared in the constructor; a question costs a few dictionary look
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain
 from typing import TypeVar
 
 from rapidfuzz import fuzz, process
 
 from .analysis import Analysis, Analyzer
 from .model import Document, Intent, Lexicon, Section
-from .text import normalise, stem
+from .text import StemCache, normalise, stem
 
 T = TypeVar("T")
 
@@ -46,6 +45,7 @@ _EXPANSION_SHARE = 0.5  # a brand's added class words restate the brand, so they
 _FULL_UNKNOWN_WORDS = 2  # unknown words beyond these count _EXTRA_UNKNOWN_SHARE of their weight
 _EXTRA_UNKNOWN_SHARE = 0.35
 _LONG_QUESTION_TERMS = 6  # from this many content words on, a question is a story around a question
+_WALKED_POSTINGS = 64  # posting lists up to this long are intersected as they are; longer ones as sets
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,16 +55,6 @@ class Scored:
     key: str
     score: float
     via: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Example:
-    intent: Intent
-    text: str
-    terms: frozenset[str]
-    weight: float
-    target: str  # the key this example credits: its intent's primary section, or the intent itself
-    via: str  # how a match through it is explained (`/why`)
 
 
 class Index:
@@ -82,16 +72,21 @@ class Index:
         known_words: set[str] = set()
         self.generic = frozenset(stem(w) for phrase in lexicon.generic for w in phrase.split())
 
-        section_bags: dict[str, frozenset[str]] = {}
-        heading_bags: dict[str, frozenset[str]] = {}
+        # Each section's terms, only while loading (a tuple takes a sixth of a set's memory): questions are
+        # scored through the posting lists built from them below.
+        section_bags: dict[str, tuple[str, ...]] = {}
+        heading_bags: dict[str, tuple[str, ...]] = {}
+        stems = StemCache()
+        headings: dict[str, frozenset[str]] = {}
         for key, (_, section) in self.sections.items():
-            heading_text, heading_terms = self.analyzer.terms_of(" ".join(section.path))
+            heading_terms = self.analyzer.path_terms(section.path, stems, headings)
             # one analysis for the whole section: its passages never share a phrase across their border
-            body_text, body_terms = self.analyzer.terms_of("\n".join(p.text for p in section.passages))
-            known_words.update(heading_text.split())
-            known_words.update(body_text.split())
-            heading_bags[key] = heading_terms
-            section_bags[key] = heading_terms | body_terms
+            body_terms = self.analyzer.terms_of("\n".join([p.text for p in section.passages]), stems)
+            heading_bags[key] = tuple(heading_terms)
+            body_terms.update(heading_terms)
+            section_bags[key] = tuple(body_terms)
+        known_words.update(stems)  # every word of every section went through `stems`
+        del stems, headings
 
         intent_bags: dict[str, set[str]] = defaultdict(set)
         raw_examples: list[tuple[Intent, str, frozenset[str]]] = []
@@ -108,9 +103,10 @@ class Index:
 
         # Rarity is judged on the knowledge itself: words that only curated questions use ("explain",
         # "mechanism") are phrasing, not subject, and get a middling weight instead of a rare word's.
-        document_frequency = Counter(chain.from_iterable(section_bags.values()))
+        by_size = sorted(section_bags, key=lambda k: len(section_bags[k]))  # see the example postings below
+        self._section_postings = _postings(by_size, section_bags.__getitem__)
         total = max(len(section_bags), 1)
-        self.weights = {term: math.log(1 + total / count) for term, count in document_frequency.items()}
+        self.weights = {term: math.log(1 + total / len(keys)) for term, keys in self._section_postings.items()}
         # Words only out-of-scope or smalltalk examples use name what the knowledge does not cover: they
         # weigh as much as a word nobody has seen, so they pull a question away from the sections.
         self._unknown_weight = max(self.weights.values(), default=1.0) + 1.0
@@ -132,11 +128,14 @@ class Index:
             if intent.kind != "safety":
                 credited[_target(intent)].update(intent_bags[intent.id])
         shared_sets: dict[frozenset[str], frozenset[str]] = {}  # many candidates name the same topics: one set each
-        self._candidate_topics: dict[str, frozenset[str]] = {}
-        for key in {*section_bags, *credited}:
-            words = section_bags.get(key, frozenset()).union(credited.get(key, ()))
+        self._candidate_topics: dict[str, frozenset[str]] = {}  # only those that name a topic
+        cue_words = frozenset(word for _, cues in self.topics for cue in cues for word in cue)
+        for key in {*section_bags, *credited} if cue_words else ():
+            # which topics a candidate names depends only on its words that some cue uses
+            words = cue_words.intersection(section_bags.get(key, ())).union(credited.get(key, ()))
             named = frozenset(self.topics_named(words))
-            self._candidate_topics[key] = shared_sets.setdefault(named, named)
+            if named:
+                self._candidate_topics[key] = shared_sets.setdefault(named, named)
         answerable_words = set().union(*section_bags.values()) if section_bags else set()
         for intent in intents:
             if intent.kind == "faq":
@@ -154,39 +153,25 @@ class Index:
             - answerable_words
         )
 
-        self.examples = [
-            _Example(
-                intent,
-                text,
-                terms,
-                sum(self.weight(t) for t in terms),
-                _target(intent),
-                f"{INTENT_PREFIX}{intent.id}: {text}",
-            )
-            for intent, text, terms in raw_examples
-        ]
+        # Examples as columns (one tuple per field) rather than an object each: a third of the memory. How a
+        # match through one is explained (`/why`) is written when it is credited, for the dozen rescored.
+        self._example_intents = tuple(intent for intent, _, _ in raw_examples)
+        self._example_texts = tuple(text for _, text, _ in raw_examples)
+        self._example_terms = tuple(tuple(terms) for _, _, terms in raw_examples)  # in the sets' order
+        self._example_weights = [sum(self.weight(t) for t in terms) for _, _, terms in raw_examples]
+        targets = {intent.id: _target(intent) for intent in intents}  # the key an example credits
+        self._example_targets = tuple(targets[intent.id] for intent in self._example_intents)
         # Posting lists run from the shortest item to the longest: when a shortlist must be cut, the items
         # that a question's words make up most of come first.
-        self._example_postings: dict[str, list[int]] = defaultdict(list)
-        for position in sorted(range(len(self.examples)), key=lambda p: self.examples[p].weight):
-            for term in self.examples[position].terms:
-                self._example_postings[term].append(position)
-        self._example_sets = {term: frozenset(positions) for term, positions in self._example_postings.items()}
-        self._example_weights = [example.weight for example in self.examples]
-        self._section_postings: dict[str, list[str]] = defaultdict(list)
-        for key in sorted(section_bags, key=lambda k: len(section_bags[k])):
-            for term in section_bags[key]:
-                self._section_postings[term].append(key)
-        self._headings = heading_bags
-        self._section_bags = section_bags
+        example_order = sorted(range(len(raw_examples)), key=self._example_weights.__getitem__)
+        self._example_postings = _postings(example_order, self._example_terms.__getitem__)
+        self._example_members = _members(self._example_postings)
+        self._section_members = _members(self._section_postings)
+        self._heading_members = _members(_postings(heading_bags, heading_bags.__getitem__))
         # Smalltalk is often made only of stop words ("who are you"): match it on the whole text too.
-        self._smalltalk_examples = [
-            _Example(intent, question, frozenset(), 0.0, _target(intent), "")
-            for intent in intents
-            if intent.kind == "smalltalk"
-            for question in intent.questions
-        ]
-        self._smalltalk = {f"{position}": normalise(e.text) for position, e in enumerate(self._smalltalk_examples)}
+        smalltalk = [(intent, text) for intent in intents if intent.kind == "smalltalk" for text in intent.questions]
+        self._smalltalk_intents = tuple(intent for intent, _ in smalltalk)
+        self._smalltalk = {f"{position}": normalise(question) for position, (_, question) in enumerate(smalltalk)}
         self.vocabulary = frozenset(self.weights)
 
     def weight(self, term: str) -> float:
@@ -201,9 +186,9 @@ class Index:
         if len(analysis.normalised.split()) <= _SMALLTALK_MAX_WORDS and self._smalltalk:
             found = process.extractOne(analysis.normalised, self._smalltalk, scorer=fuzz.ratio, processor=None)
             if found is not None:
-                example = self._smalltalk_examples[int(found[2])]
+                intent = self._smalltalk_intents[int(found[2])]
                 score = max(0.0, (found[1] - _SMALLTALK_RATIO_FLOOR) / (100 - _SMALLTALK_RATIO_FLOOR))
-                best[example.target] = (score, f"{INTENT_PREFIX}{example.intent.id}: {found[0]}")
+                best[_target(intent)] = (score, f"{INTENT_PREFIX}{intent.id}: {found[0]}")
         if analysis.terms:
             weights = self.question_weights(analysis)
             self._score_examples(analysis, weights, best)
@@ -221,37 +206,42 @@ class Index:
     ) -> None:
         """Word overlap with the shortlisted examples, then rapidfuzz on the best few; each credits its target."""
         total = sum(weights.values())
-        examples = self.examples
         long_question = len(weights) >= _LONG_QUESTION_TERMS
         candidates = _shortlist(self._example_postings, weights, _EXAMPLE_CANDIDATES)
         overlap = dict.fromkeys(candidates, 0.0)
         for term, weight in weights.items():  # set intersections in C, then one addition per shared word
-            for position in candidates.intersection(self._example_sets.get(term, ())):
+            for position in candidates.intersection(self._example_members.get(term, ())):
                 overlap[position] += weight
         if long_question:
             score_of = self._example_score
-            token_scores = {p: score_of(shared, total, examples[p], weights) for p, shared in overlap.items()}
+            token_scores = {p: score_of(shared, total, p, weights) for p, shared in overlap.items()}
         else:  # the usual case: Dice overlap
             example_weight = self._example_weights
             token_scores = {p: 2 * shared / (total + example_weight[p]) for p, shared in overlap.items()}
         content = analysis.content
         for position in sorted(token_scores, key=token_scores.__getitem__, reverse=True)[:_FUZZ_CANDIDATES]:
-            example = examples[position]
-            similarity = fuzz.token_sort_ratio(content, example.text) / 100
+            text = self._example_texts[position]
+            similarity = fuzz.token_sort_ratio(content, text) / 100
             score = (1 - _EXAMPLE_FUZZ_SHARE) * token_scores[position] + _EXAMPLE_FUZZ_SHARE * similarity
-            if example.target not in best or score > best[example.target][0]:
-                best[example.target] = (score, example.via)
+            target = self._example_targets[position]
+            if target not in best or score > best[target][0]:
+                best[target] = (score, f"{INTENT_PREFIX}{self._example_intents[position].id}: {text}")
 
     def _score_sections(self, weights: dict[str, float], best: dict[str, tuple[float, str]]) -> None:
         """Recall of the question's words in each shortlisted section's own words (headings count a little more)."""
         total = sum(weights.values())
-        asked = weights.keys()
-        weight_of = weights.__getitem__
-        for key in _shortlist(self._section_postings, weights, _SECTION_CANDIDATES):
-            shared = sum(map(weight_of, self._section_bags[key] & asked))
-            heading_share = sum(map(weight_of, self._headings[key] & asked)) / total
-            evidence = min(1.0, shared / _SECTION_EVIDENCE)  # one common word is not enough to quote a section
-            score = _SECTION_SCALE * (shared / total) * (0.8 + 0.2 * heading_share) * evidence
+        candidates = _shortlist(self._section_postings, weights, _SECTION_CANDIDATES)
+        shared = dict.fromkeys(candidates, 0.0)
+        in_heading = dict.fromkeys(candidates, 0.0)
+        for term, weight in weights.items():  # set intersections in C, then one addition per shared word
+            for key in candidates.intersection(self._section_members.get(term, ())):
+                shared[key] += weight
+            for key in candidates.intersection(self._heading_members.get(term, ())):
+                in_heading[key] += weight
+        for key, matched in shared.items():
+            heading_share = in_heading[key] / total
+            evidence = min(1.0, matched / _SECTION_EVIDENCE)  # one common word is not enough to quote a section
+            score = _SECTION_SCALE * (matched / total) * (0.8 + 0.2 * heading_share) * evidence
             if key not in best or score > best[key][0]:
                 best[key] = (score, "section words")
 
@@ -287,16 +277,17 @@ class Index:
             weights[term] = w
         return weights
 
-    def _example_score(self, shared: float, total: float, example: _Example, weights: dict[str, float]) -> float:
+    def _example_score(self, shared: float, total: float, position: int, weights: dict[str, float]) -> float:
         """Word-overlap score of a question against one example question (0..1).
 
         The Dice overlap suits short questions. A long message mostly tells a story, so there it may
         instead score by how fully it covers the example, tempered by how much of it the example explains.
         """
-        dice = 2 * shared / (total + example.weight)
-        if len(weights) < _LONG_QUESTION_TERMS or not example.weight:
+        weight = self._example_weights[position]
+        dice = 2 * shared / (total + weight)
+        if len(weights) < _LONG_QUESTION_TERMS or not weight:
             return dice
-        covered = sum(self.weight(t) for t in example.terms if t in weights) / example.weight
+        covered = sum(self.weight(t) for t in self._example_terms[position] if t in weights) / weight
         return max(dice, math.sqrt(covered * shared / total))
 
 
@@ -316,6 +307,21 @@ def _shortlist(postings: Mapping[str, Sequence[T]], weights: Mapping[str, float]
             break
         found.update(items[:cap])
     return found
+
+
+def _postings(items: Iterable[T], terms_of: Callable[[T], Iterable[str]]) -> dict[str, tuple[T, ...]]:
+    """term → the items whose terms include it, in the order of `items`."""
+    found: dict[str, list[T]] = defaultdict(list)
+    for item in items:
+        for term in terms_of(item):
+            found[term].append(item)
+    return {term: tuple(listed) for term, listed in found.items()}
+
+
+def _members(postings: dict[str, tuple[T, ...]]) -> dict[str, tuple[T, ...] | frozenset[T]]:
+    """Each term's items, to intersect with a shortlist: `set.intersection` walks a tuple it is given, but
+    only the smaller side of two sets, so long lists become sets (the short ones are shared, not copied)."""
+    return {term: items if len(items) <= _WALKED_POSTINGS else frozenset(items) for term, items in postings.items()}
 
 
 def section_key(document: Document, section: Section) -> str:

@@ -19,10 +19,18 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     """A safe loader whose mappings carry the 1-based line they start on under LINE_KEY."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # A plain text is most of any knowledge file, and PyYAML would build it as its own value after
+        # several checks and look-ups; the value is the same: spare large files that work.
+        if node.__class__ is yaml.ScalarNode and node.tag == _STR_TAG:
+            return node.value
+        return super().construct_object(node, deep=deep)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
