@@ -33,11 +33,15 @@ class Prepared:
 
 def prepare(knowledge: Knowledge) -> Prepared:
     """Build the indexes of `knowledge`: the work of a load, done once."""
+    with gc_paused():  # all that is made here lives on: the cyclic collector would only rescan it
+        return _prepare(knowledge)
+
+
+def _prepare(knowledge: Knowledge) -> Prepared:
     messages = build_messages(
         [parse_messages(value, path, line) for key, value, path, line in knowledge.extra if key == "messages"]
     )
-    with gc_paused():
-        index = Index(knowledge.documents, knowledge.intents, knowledge.lexicon)
+    index = Index(knowledge.documents, knowledge.intents, knowledge.lexicon)
     primary_intents: dict[str, Intent] = {}
     for intent in knowledge.intents:
         if intent.kind == "faq":
