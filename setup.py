@@ -1,11 +1,15 @@
 """Build step: after copying the package, write its knowledge snapshot into the build (see fibrochat/snapshot.py).
 
+For an editable install, which runs the checkout's own files, also compile them to bytecode, as pip does for a
+wheel: otherwise, where PYTHONDONTWRITEBYTECODE is set, every start compiles them again.
+
 Everything else about the project is in pyproject.toml. The snapshot is made by the code being built, from
 the content being built, in a separate interpreter; if that fails the wheel is still good, only slower to start.
 """
 
 from __future__ import annotations
 
+import compileall
 import os
 import subprocess
 import sys
@@ -32,6 +36,8 @@ class BuildWithSnapshot(build_py):
         result = subprocess.run(command, cwd=root, env=environment, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             print(f"warning: no knowledge snapshot (fibrochat will build its index at start):\n{result.stderr}")
+        if self.editable_mode:  # as pip does for a wheel: bytecode now, not compiled again at every start
+            compileall.compile_dir(str(root / "fibrochat"), maxlevels=0, quiet=1)
 
 
 setup(cmdclass={"build_py": BuildWithSnapshot})
