@@ -148,6 +148,24 @@ def dev_questions(dev: Path) -> tuple[list[dict[str, Any]], str]:
     return rows, f"curated intent example questions ({len(rows)}; {dev} not found)"
 
 
+def cached_load(folder: Path, *, documents: Path, intents: Path, timeout: float) -> dict[str, Any]:
+    """Load time and memory of a second start with `--cache`, in a fresh interpreter (the first fills the cache)."""
+    cache = folder / "cache"
+    command = [sys.executable, "-m", "benchmarks.worker", "--documents", str(documents), "--intents",
+               str(intents), "--cache", str(cache)]
+    result: dict[str, Any] = {}
+    for _ in range(2):
+        try:
+            completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            return {"error": f"did not finish within {timeout:.0f} s"}
+        if completed.returncode != 0:
+            last = completed.stderr.strip().splitlines()
+            return {"error": last[-1] if last else f"exit status {completed.returncode}"}
+        result = json.loads(completed.stdout.strip().splitlines()[-1])
+    return result
+
+
 def run_worker(
     questions: list[dict[str, Any]], folder: Path, *, documents: Path | None, intents: Path | None, repeat: int,
     profile: Path | None, timeout: float,
@@ -241,6 +259,12 @@ def checks_for(results: dict[str, Any]) -> list[Check]:
     return checks
 
 
+def _cached_text(cached: dict[str, Any]) -> str:
+    if "error" in cached:
+        return str(cached["error"])
+    return f"{cached['load_s']:.2f} s (peak Δ {cached['peak_rss_delta_mb']:.0f} MB)"
+
+
 def format_results(results: dict[str, Any]) -> str:
     info = results["machine"]
     lines = [
@@ -318,6 +342,10 @@ def format_results(results: dict[str, Any]) -> str:
             lines.append(f"  {row[0]:>{widths[0]}}  {row[1]}")
         else:
             lines.append("  " + "  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True)))
+    cached = [(run["size"], run["cached"]) for run in results["scaling"] if "cached" in run]
+    if cached:
+        shown = [f"{size:,}: {_cached_text(c)}" for size, c in cached]
+        lines.append(f"  with --cache, a later start loads in: {'; '.join(shown)}")
     lines.append("")
     checks = checks_for(results)
     width = max(len(c.measure) for c in checks)
@@ -411,6 +439,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             profile = args.profile if args.profile is not None and size == max(sizes) else None
             run = run_worker(synthetic.rows(), place, documents=synthetic.documents, intents=synthetic.intents,
                              repeat=args.scaling_repeat, profile=profile, timeout=args.timeout)
+            run["cached"] = cached_load(place, documents=synthetic.documents, intents=synthetic.intents,
+                                        timeout=args.timeout)
             results["scaling"].append({"size": size, **run})
             shutil.rmtree(place, ignore_errors=True)
 

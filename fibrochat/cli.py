@@ -12,6 +12,7 @@ import io
 import json
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import Any, NoReturn, TextIO
 
@@ -54,6 +55,11 @@ def _knowledge_options(default: object = None) -> _Parser:
     group.add_argument(
         "--intents", action="append", metavar="PATH", default=default,
         help="a YAML file or a folder of them; repeatable; replaces the packaged intents",
+    )
+    group.add_argument(
+        "--cache", action="store_true", default=default if default is argparse.SUPPRESS else False,
+        help="with --documents/--intents: keep them prepared in your cache folder ($XDG_CACHE_HOME/fibrochat, "
+        "else ~/.cache/fibrochat) so later starts are quicker; it holds the knowledge only, never a question",
     )
     group.add_argument(
         "--region", metavar="CODE", default=default,
@@ -102,7 +108,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def load_bot(args: argparse.Namespace) -> Chatbot:
     region = getattr(args, "region", None) or os.environ.get(REGION_ENV, "").strip() or None
-    bot = Chatbot.from_paths(documents=args.documents, intents=args.intents, region=region)
+    cache = None
+    if getattr(args, "cache", False):
+        from .cache import cache_folder
+
+        cache = cache_folder()
+    with warnings.catch_warnings(record=True) as caught:  # a cache that cannot be written: say so in one line
+        warnings.simplefilter("always", RuntimeWarning)
+        bot = Chatbot.from_paths(documents=args.documents, intents=args.intents, region=region, cache=cache)
+    for warning in caught:
+        print(f"{PROG}: note: {printable(str(warning.message))}", file=sys.stderr)
     if bot.safety.region_note:  # never an error: say so once, and use the default numbers
         known = ", ".join(r.id for r in bot.safety.regions)
         print(f"{PROG}: note: unknown region {region!r}, using {bot.safety.region.id} ({known})", file=sys.stderr)

@@ -181,19 +181,25 @@ def load_document(path: Path) -> Document:
     return parse_markdown(read_text(path), where=str(path), doc_id=path.stem)
 
 
-def load_documents(paths: list[Path]) -> tuple[Document, ...]:
-    """Load Markdown files, and every `*.md` file (sorted) inside folders."""
-    documents: list[Document] = []
+def markdown_files(paths: list[Path]) -> list[Path]:
+    """Markdown files named directly, and every `*.md` file (sorted) inside folders."""
+    files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*.md") if p.is_file())
-            if not files:
+            found = sorted(p for p in path.rglob("*.md") if p.is_file())
+            if not found:
                 raise ContentError(str(path), None, "folder holds no Markdown (*.md) documents")
-            documents.extend(load_document(file) for file in files)
+            files.extend(found)
         elif not path.exists():
             raise ContentError(str(path), None, "no such file or folder")
         else:
-            documents.append(load_document(path))
+            files.append(path)
+    return files
+
+
+def load_documents(paths: list[Path]) -> tuple[Document, ...]:
+    """Load Markdown files, and every `*.md` file (sorted) inside folders."""
+    documents = [load_document(file) for file in markdown_files(paths)]
     seen: dict[str, str] = {}
     for document in documents:
         if document.id in seen:

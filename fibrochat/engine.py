@@ -17,7 +17,7 @@ from .knowledge import Knowledge, PathLike, load_knowledge
 from .matching import INTENT_PREFIX, SECTION_PREFIX, Scored
 from .messages import Messages
 from .model import Candidate, Citation, Context, Document, Intent, Passage, Reply, Section
-from .prepared import EXTRA_KEYS, MAX_SUGGESTIONS, prepare
+from .prepared import EXTRA_KEYS, MAX_SUGGESTIONS, Prepared, prepare
 from .safety import SafetyHit
 from .text import normalise
 
@@ -46,6 +46,9 @@ class Chatbot:
         prepared = snapshot.restore() if knowledge is None else None
         if prepared is None:
             prepared = prepare(knowledge if knowledge is not None else load_knowledge(extra_keys=EXTRA_KEYS))
+        self._adopt(prepared, region)
+
+    def _adopt(self, prepared: Prepared, region: str | None) -> None:
         self.knowledge = prepared.knowledge
         self.messages: Messages = prepared.messages
         self.index = prepared.index
@@ -63,11 +66,22 @@ class Chatbot:
         intents: Sequence[PathLike] | None = None,
         *,
         region: str | None = None,
+        cache: PathLike | None = None,
     ) -> Chatbot:
-        """Load Markdown files/folders and YAML files/folders; None = the packaged ones, [] = none."""
+        """Load Markdown files/folders and YAML files/folders; None = the packaged ones, [] = none.
+
+        `cache`: a folder where the prepared knowledge is kept, so that later starts restore it instead of
+        building it (see cache.py). Only when given: by default nothing is written anywhere.
+        """
         if documents is None and intents is None:
             return cls(region=region)
-        return cls(load_knowledge(documents, intents, extra_keys=EXTRA_KEYS), region=region)
+        if cache is None:
+            return cls(load_knowledge(documents, intents, extra_keys=EXTRA_KEYS), region=region)
+        from .cache import prepared_with_cache
+
+        bot = cls.__new__(cls)
+        bot._adopt(prepared_with_cache(documents, intents, cache), region)
+        return bot
 
     def ask(self, question: str) -> Reply:
         """Answer one question with no conversation context. Safe to call from many threads."""

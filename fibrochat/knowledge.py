@@ -64,8 +64,8 @@ def _load(
     from .documents import load_documents
     from .intents import check_unique_ids, load_intent_file, merge_lexicons, yaml_files
 
-    document_paths = _paths(documents_folder() if documents is None else documents)
-    intent_paths = _paths(intents_folder() if intents is None else intents)
+    document_paths = as_paths(documents_folder() if documents is None else documents)
+    intent_paths = as_paths(intents_folder() if intents is None else intents)
     docs = load_documents(document_paths) if document_paths else ()
     files = [load_intent_file(path, extra_keys) for path in yaml_files(intent_paths)] if intent_paths else []
     check_unique_ids(files)
@@ -75,7 +75,22 @@ def _load(
     return Knowledge(docs, resolved, merge_lexicons([file.lexicon for file in files]), extra)
 
 
-def _paths(values: Sequence[PathLike] | PathLike) -> list[Path]:
+def content_files(
+    documents: Sequence[PathLike] | PathLike | None, intents: Sequence[PathLike] | PathLike | None
+) -> list[tuple[str, str]]:
+    """(name, path) of every file load_knowledge(documents, intents) reads, in its order; names hold full paths."""
+    from .documents import markdown_files
+    from .intents import yaml_files
+
+    document_paths = as_paths(documents_folder() if documents is None else documents)
+    intent_paths = as_paths(intents_folder() if intents is None else intents)
+    return [
+        *((f"documents/{path.resolve()}", str(path)) for path in markdown_files(document_paths)),
+        *((f"intents/{path.resolve()}", str(path)) for path in yaml_files(intent_paths)),
+    ]
+
+
+def as_paths(values: Sequence[PathLike] | PathLike) -> list[Path]:
     """Paths from a list; a single path is one path (a str is a Sequence, and each letter is not a file)."""
     from pathlib import Path
 

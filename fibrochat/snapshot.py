@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import os
 import sys
-from _pickle import loads  # pickle.py's pure-Python half is not needed to read, only slower to import
+from _pickle import load  # pickle.py's pure-Python half is not needed to read, only slower to import
+from collections.abc import Iterable
 
 try:  # hashlib's import starts OpenSSL, milliseconds of every start; the built-in BLAKE2 needs none of it
     from _blake2 import blake2b
@@ -29,24 +30,33 @@ _DIGEST_SIZE = 32
 
 
 def fingerprint() -> bytes:
-    """A hash of everything a prepared bot is made from: content, code, Python version and snapshot format."""
+    """The packaged knowledge's fingerprint: its content, fibrochat's code, the Python version, the format."""
+    return digest_of(packaged_inputs())
+
+
+def digest_of(content: Iterable[tuple[str, str]]) -> bytes:
+    """A hash of fibrochat's own modules and of the (name, path) content files given, in their order."""
     digest = blake2b(_FORMAT, digest_size=_DIGEST_SIZE)
     digest.update(f"{sys.implementation.cache_tag}\n".encode())
-    for name, path in _inputs():
+    for name, path in [*_code_inputs(), *content]:
         with open(path, "rb") as file:
-            content = file.read()
-        digest.update(f"{name}\n{len(content)}\n".encode())
-        digest.update(content)
+            data = file.read()
+        digest.update(f"{name}\n{len(data)}\n".encode())
+        digest.update(data)
     return digest.digest()
 
 
-def _inputs() -> list[tuple[str, str]]:
-    """(name, path) of the package's modules and of every packaged document and intents file, in a fixed order.
+def _code_inputs() -> list[tuple[str, str]]:
+    names = sorted(name for name in os.listdir(PACKAGE_FOLDER) if name.endswith(".py"))
+    return [(f"code/{name}", os.path.join(PACKAGE_FOLDER, name)) for name in names]
+
+
+def packaged_inputs() -> list[tuple[str, str]]:
+    """(name, path) of every packaged document and intents file, in a fixed order.
 
     Names are relative to their folder, so a checkout and an installed wheel with the same files agree.
     """
-    found = [(name, os.path.join(PACKAGE_FOLDER, name)) for name in sorted(os.listdir(PACKAGE_FOLDER))]
-    inputs = [(f"code/{name}", path) for name, path in found if name.endswith(".py")]
+    inputs: list[tuple[str, str]] = []
     for label, folder in (("documents", documents_folder()), ("intents", intents_folder())):
         for root, dirs, files in os.walk(folder):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
@@ -57,34 +67,40 @@ def _inputs() -> list[tuple[str, str]]:
     return inputs
 
 
-def restore(path: str | None = None) -> Prepared | None:
-    """The prepared packaged knowledge, or None when there is no snapshot or it is not for what is installed."""
+def restore(path: str | None = None, expected: bytes | None = None) -> Prepared | None:
+    """The prepared knowledge stored at `path` (default: the packaged snapshot), or None when there is none or
+    it was made from other content or code than `expected` says (default: the packaged knowledge's fingerprint)."""
     try:
-        with open(path or SNAPSHOT_FILE, "rb") as file:
-            stored = file.read()
+        file = open(path or SNAPSHOT_FILE, "rb")  # noqa: SIM115 - closed below, on every path
     except OSError:
         return None
-    if stored[:_DIGEST_SIZE] != fingerprint():
-        return None
-    try:
-        with gc_paused():
-            prepared = loads(stored[_DIGEST_SIZE:])
-    except Exception:  # a damaged snapshot only means building from the sources
-        return None
+    with file:
+        if file.read(_DIGEST_SIZE) != (expected if expected is not None else fingerprint()):
+            return None
+        try:
+            with gc_paused():
+                prepared = load(file)  # from the file as it is read: a large library is not held twice
+        except Exception:  # a damaged file only means building from the sources
+            return None
     return prepared if isinstance(prepared, Prepared) else None
 
 
-def write(path: str | None = None) -> None:
-    """Prepare the packaged knowledge and store it at `path`, written whole or not at all."""
+def store(path: str, prepared: Prepared, made_from: bytes, *, mode: int = 0o644) -> None:
+    """Write `prepared` to `path` under its fingerprint, whole or not at all (a cache passes mode 0o600)."""
     import pickle
 
+    partial = f"{path}.partial"
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(made_from)
+        pickle.dump(prepared, file, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(partial, path)
+
+
+def write(path: str | None = None) -> None:
+    """Prepare the packaged knowledge and store it at `path` (default: beside the package's code)."""
     from .knowledge import load_knowledge
     from .prepared import EXTRA_KEYS, prepare
 
-    prepared = prepare(load_knowledge(extra_keys=EXTRA_KEYS))
-    payload = fingerprint() + pickle.dumps(prepared, protocol=pickle.HIGHEST_PROTOCOL)
-    target = path or SNAPSHOT_FILE
-    partial = f"{target}.partial"
-    with open(partial, "wb") as file:
-        file.write(payload)
-    os.replace(partial, target)
+    made_from = fingerprint()  # before reading the content: an edit meanwhile makes the snapshot stale, not wrong
+    store(path or SNAPSHOT_FILE, prepare(load_knowledge(extra_keys=EXTRA_KEYS)), made_from)
