@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from .errors import ContentError
-from .mappings import checked_mapping, fields, line_of
+from .mappings import checked_mapping, fields, line_of, line_of_key
 from .model import Intent, IntentKind, Lexicon
 from .text import normalise
 from .yamlfile import load_yaml
@@ -57,42 +57,47 @@ def _texts(value: Any, where: str, line: int | None, what: str) -> tuple[str, ..
     return tuple(_text(item, where, line, f"each of {what}") for item in value)
 
 
-def _intent(data: Any, where: str, fallback_line: int | None) -> Intent:
-    line = line_of(data, fallback_line)
+def _intent(raw: Any, where: str, fallback_line: int | None) -> Intent:
+    line = line_of(raw, fallback_line)
     data = checked_mapping(
-        data,
+        raw,
         where,
         line,
         allowed=_INTENT_KEYS,
         what="intent",
         expected="each intent must be a mapping with 'id' and 'questions'",
     )
+
+    def at(key: str) -> int | None:  # a problem with one field is reported on that field's line
+        return line_of_key(raw, key, line)
+
     if "id" not in data:
         raise ContentError(where, line, "intent has no 'id'")
-    intent_id = _text(data["id"], where, line, "'id'")
+    intent_id = _text(data["id"], where, at("id"), "'id'")
     if not _ID.match(intent_id):
-        raise ContentError(where, line, f"intent id {intent_id!r}: use lower-case letters, digits, '.', '-', '_'")
+        raise ContentError(where, at("id"), f"intent id {intent_id!r}: use lower-case letters, digits, '.', '-', '_'")
     kind = data.get("kind", "faq")
     if kind not in _KINDS:
-        raise ContentError(where, line, f"intent {intent_id!r}: kind must be one of {', '.join(_KINDS)}")
+        raise ContentError(where, at("kind"), f"intent {intent_id!r}: kind must be one of {', '.join(_KINDS)}")
     if "questions" not in data:
         raise ContentError(where, line, f"intent {intent_id!r} has no 'questions'")
-    questions = _texts(data["questions"], where, line, f"intent {intent_id!r}: 'questions'")
-    cites = _texts(data["cites"], where, line, f"intent {intent_id!r}: 'cites'") if "cites" in data else ()
-    response = _text(data["response"], where, line, f"intent {intent_id!r}: 'response'") if "response" in data else None
-    lead = _text(data["lead"], where, line, f"intent {intent_id!r}: 'lead'") if "lead" in data else None
+
+    def optional_text(key: str) -> str | None:
+        return _text(data[key], where, at(key), f"intent {intent_id!r}: {key!r}") if key in data else None
+
+    def optional_texts(key: str) -> tuple[str, ...]:
+        return _texts(data[key], where, at(key), f"intent {intent_id!r}: {key!r}") if key in data else ()
+
+    questions = optional_texts("questions")
+    cites = optional_texts("cites")
+    response = optional_text("response")
+    lead = optional_text("lead")
     if kind == "faq" and not cites:
         raise ContentError(where, line, f"faq intent {intent_id!r} must cite at least one section ('cites')")
     if kind != "faq" and response is None:
         raise ContentError(where, line, f"{kind} intent {intent_id!r} needs a 'response'")
     if kind != "faq" and lead is not None:
-        raise ContentError(where, line, f"intent {intent_id!r}: only faq intents have a 'lead'")
-    suggestions = (
-        _texts(data["suggestions"], where, line, f"intent {intent_id!r}: 'suggestions'")
-        if "suggestions" in data
-        else ()
-    )
-    topic = _text(data["topic"], where, line, f"intent {intent_id!r}: 'topic'") if "topic" in data else None
+        raise ContentError(where, at("lead"), f"intent {intent_id!r}: only faq intents have a 'lead'")
     return Intent(
         id=intent_id,
         kind=cast(IntentKind, kind),
@@ -100,8 +105,8 @@ def _intent(data: Any, where: str, fallback_line: int | None) -> Intent:
         cites=cites,
         lead=lead,
         response=response,
-        suggestions=suggestions,
-        topic=topic,
+        suggestions=optional_texts("suggestions"),
+        topic=optional_text("topic"),
         path=where,
         line=line or 0,
     )

@@ -12,6 +12,8 @@ from typing import Any
 from .errors import ContentError
 
 LINE_KEY = "__line__"
+KEY_LINES = "__key_lines__"  # key → the line it is on, so an error about one field can point at it
+_BOOKKEEPING = (LINE_KEY, KEY_LINES)
 
 
 def line_of(data: Any, default: int | None = None) -> int | None:
@@ -23,9 +25,16 @@ def line_of(data: Any, default: int | None = None) -> int | None:
     return default
 
 
+def line_of_key(data: Any, key: Any, default: int | None = None) -> int | None:
+    """The line `key` is on in a mapping, if the loader recorded it."""
+    lines = data.get(KEY_LINES) if isinstance(data, dict) else None
+    found = lines.get(key) if isinstance(lines, dict) else None
+    return found if isinstance(found, int) else default
+
+
 def fields(data: dict[Any, Any]) -> dict[Any, Any]:
-    """A mapping without the bookkeeping key."""
-    return {key: value for key, value in data.items() if key != LINE_KEY}
+    """A mapping without the bookkeeping keys."""
+    return {key: value for key, value in data.items() if key not in _BOOKKEEPING}
 
 
 def checked_mapping(
@@ -35,7 +44,8 @@ def checked_mapping(
     if not isinstance(data, dict):
         raise ContentError(where, line, expected)
     body = fields(data)
-    unknown = sorted(str(key) for key in body if key not in allowed)
+    unknown = sorted((key for key in body if key not in allowed), key=str)
     if unknown:
-        raise ContentError(where, line, f"unknown key {unknown[0]!r} in {what} (allowed: {', '.join(sorted(allowed))})")
+        problem = f"unknown key {str(unknown[0])!r} in {what} (allowed: {', '.join(sorted(allowed))})"
+        raise ContentError(where, line_of_key(data, unknown[0], line), problem)
     return body

@@ -10,7 +10,7 @@ import yaml
 
 from .documents import read_text
 from .errors import ContentError
-from .mappings import LINE_KEY
+from .mappings import KEY_LINES, LINE_KEY
 
 try:  # the C loader is several times faster; fall back to pure Python where it is missing
     _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -23,7 +23,8 @@ _STR_TAG = "tag:yaml.org,2002:str"
 
 
 class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """A safe loader whose mappings carry the 1-based line they start on under LINE_KEY."""
+    """A safe loader whose mappings carry the 1-based line they start on under LINE_KEY, and each key's line
+    under KEY_LINES."""
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         # A plain text is most of any knowledge file, and PyYAML would build it as its own value after
@@ -33,7 +34,7 @@ class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
         return super().construct_object(node, deep=deep)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
+        key_lines: dict[Any, int] = {}
         for key_node, _ in node.value:
             if key_node.tag == _MERGE_TAG:  # `<<: *base` is merged (and may be overridden) by PyYAML itself
                 continue
@@ -42,11 +43,12 @@ class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
                 raise yaml.constructor.ConstructorError(
                     None, None, "a key must be a plain word, not a list or mapping", key_node.start_mark
                 )
-            if key in seen:
+            if key in key_lines:
                 raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
-            seen.add(key)
+            key_lines[key] = key_node.start_mark.line + 1
         mapping: dict[Any, Any] = super().construct_mapping(node, deep=True)
         mapping[LINE_KEY] = node.start_mark.line + 1
+        mapping[KEY_LINES] = key_lines
         return mapping
 
 

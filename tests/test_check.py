@@ -211,7 +211,7 @@ def test_every_problem_is_accounted_for(problems: list[Finding]) -> None:
     ("name", "line", "problem"),
     [
         ("bad-yaml.yaml", 4, "invalid YAML"),
-        ("unknown-key.yaml", 2, "unknown key 'answer'"),
+        ("unknown-key.yaml", 5, "unknown key 'answer'"),  # the line of the key itself
         ("dangling-anchor.yaml", 6, "cites 'adjusting-the-brakes', which no section has"),
         ("duplicate-id.yaml", 6, "duplicate intent id 'tyre-pressure'"),
     ],

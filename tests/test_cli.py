@@ -106,7 +106,7 @@ def test_bad_intents_given_before_the_command(fixture_docs: Path, tmp_path: Path
     bad.write_text("intents:\n  - id: a\n    questoins: [hi]\n", encoding="utf-8")
     status, _ = run(["--documents", str(fixture_docs), "--intents", str(bad), "ask", "hello"])
     assert status == 2
-    assert f"{bad}:2: unknown key 'questoins'" in one_error_line(capsys.readouterr().err)
+    assert f"{bad}:3: unknown key 'questoins'" in one_error_line(capsys.readouterr().err)  # the key's own line
 
 
 @pytest.mark.parametrize("command", [["ask", "hello"], ["check"], []])

@@ -111,7 +111,7 @@ def test_true_and_false_are_booleans_and_refused_as_text(tmp_path: Path) -> None
             questions: [true]
             response: ok
         """, "must be a text")
-    assert error.line == 2
+    assert error.line == 4  # the line of the field at fault
 
 
 def test_yaml_merge_keys_work(tmp_path: Path) -> None:
@@ -144,7 +144,7 @@ def test_unknown_key(tmp_path: Path) -> None:
             question: [hi]
             cites: [x]
         """, "unknown key 'question' in intent")
-    assert error.line == 6
+    assert error.line == 7  # the line of the unknown key
     assert "allowed:" in error.problem
 
 
@@ -192,7 +192,7 @@ def test_bad_kind(tmp_path: Path) -> None:
             questions: [hi]
             response: Hello.
         """, "kind must be one of faq, smalltalk, safety, unanswerable")
-    assert error.line == 2
+    assert error.line == 3
 
 
 def test_faq_without_cites(tmp_path: Path) -> None:
@@ -398,3 +398,27 @@ def test_a_bad_file_leaves_no_half_loaded_bot(fixture_docs: Path, fixture_intent
     bad = write(tmp_path, "bad.yaml", "intents:\n  - id: x\n    questions: [hi]\n")
     with pytest.raises(ContentError, match="must cite"):
         Chatbot.from_paths(documents=[fixture_docs], intents=[fixture_intents, bad])
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "problem"),
+    [
+        ("cites", "{a: b}", "'cites' must be a non-empty list of texts"),
+        ("lead", "[]", "'lead' must be a non-empty text"),
+        ("suggestions", "[]", "'suggestions' must be a non-empty list of texts"),
+        ("topic", "''", "'topic' must be a non-empty text"),
+    ],
+)
+def test_a_bad_field_is_reported_on_its_own_line(tmp_path: Path, field: str, value: str, problem: str) -> None:
+    """In a long intent, the line of the field at fault, not the line the intent starts on."""
+    cites = "" if field == "cites" else "cites: [watering]"
+    error = fails(tmp_path, f"""
+        intents:
+          - id: long-one
+            questions:
+              - how often should i water tomatoes
+              - watering tomatoes
+            {cites}
+            {field}: {value}
+        """, problem)
+    assert error.line == 7
