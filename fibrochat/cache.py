@@ -2,7 +2,8 @@
 
 Building the index of a large library takes seconds at every start (about 4 s for 100,000 passages);
 restoring it takes a fraction of that. Only when asked: the cache is written in the user's cache folder,
-owner-only, and holds the knowledge alone, never a question. There is one file per set of knowledge
+owner-only, and holds the knowledge alone, never a question; it is read back only while it is the user's
+own file and nobody else may write to it, as restoring it runs what it holds. There is one file per set of knowledge
 locations, used only while the content it was made from, fibrochat's code and the Python version are
 unchanged (see snapshot.digest_of), and replaced when they change.
 """
@@ -46,7 +47,7 @@ def prepared_with_cache(
     files = content_files(documents, intents)
     made_from = snapshot.digest_of(files)  # before loading: an edit meanwhile makes the cache stale, not wrong
     where = folder / (_name_of(documents, intents) + CACHE_SUFFIX)
-    found = snapshot.restore(str(where), made_from)
+    found = snapshot.restore(str(where), made_from) if _only_yours(where) else None
     if found is not None:
         return found
     prepared = prepare(load_knowledge(documents, intents, extra_keys=EXTRA_KEYS))
@@ -56,6 +57,16 @@ def prepared_with_cache(
     except OSError as error:
         warnings.warn(f"cannot write the cache in {folder}: {error.strerror or error}", RuntimeWarning, stacklevel=2)
     return prepared
+
+
+def _only_yours(path: Path) -> bool:
+    """Whether `path` is a file of the user's that nobody else may write: only such a cache is read back."""
+    try:
+        status = path.stat()
+    except OSError:
+        return False
+    owner_ok = not hasattr(os, "getuid") or status.st_uid == os.getuid()
+    return owner_ok and not status.st_mode & 0o022
 
 
 def _name_of(documents: Sequence[PathLike] | PathLike | None, intents: Sequence[PathLike] | PathLike | None) -> str:

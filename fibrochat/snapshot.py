@@ -1,15 +1,16 @@
-"""The packaged knowledge, prepared ahead of time: restoring it takes a few milliseconds, building it ~60.
+"""The packaged knowledge, prepared ahead of time: restoring it takes a few milliseconds, building it ~50.
 
 The snapshot is a pickle of `Prepared` for the packaged knowledge, written beside the package's code when
-the wheel is built (see setup.py), or when a person calls `write()`. It is
-never written as a side effect of a question: nothing goes to disk unasked. It is trusted as the code
-beside it is, and used only while its fingerprint (a hash of the packaged content, of fibrochat's own code
-and of the Python version) matches what is installed: edit an article or an intent, and the bot is built
-from the sources again, exactly as if there were no snapshot.
+fibrochat is installed (see setup.py), or when a person calls `write()`; never as a side effect of a
+question: nothing goes to disk unasked. It is trusted as the code beside it is, and used only while its
+fingerprint (a hash of the packaged content, of fibrochat's own code and of the Python version) matches
+what is installed: edit an article or an intent, and the bot is built from the sources again, exactly as
+if there were no snapshot. The opt-in cache (cache.py) stores and restores the same way.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from _pickle import load  # pickle.py's pure-Python half is not needed to read, only slower to import
@@ -91,10 +92,15 @@ def store(path: str, prepared: Prepared, made_from: bytes, *, mode: int = 0o644)
 
     partial = f"{path}.partial"
     descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(made_from)
-        pickle.dump(prepared, file, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(partial, path)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(made_from)
+            pickle.dump(prepared, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)
+    except BaseException:  # a full disk, Ctrl-C: leave nothing half-written behind
+        with contextlib.suppress(OSError):
+            os.remove(partial)
+        raise
 
 
 def write(path: str | None = None) -> None:

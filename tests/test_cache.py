@@ -12,7 +12,8 @@ import fibrochat.cache
 from fibrochat import Chatbot
 from fibrochat.cache import CACHE_SUFFIX, cache_folder
 from fibrochat.cli import main
-from fibrochat.prepared import Prepared
+from fibrochat.knowledge import Knowledge
+from fibrochat.prepared import Prepared, prepare
 
 QUESTION = "what eats aphids"
 
@@ -108,3 +109,22 @@ def test_cli_cache_goes_to_the_user_cache_folder(
 def test_without_xdg_the_cache_is_under_home(tmp_path: Path) -> None:
     assert cache_folder({"XDG_CACHE_HOME": ""}) == Path("~/.cache/fibrochat").expanduser()
     assert cache_folder({"XDG_CACHE_HOME": str(tmp_path)}) == tmp_path / "fibrochat"
+
+
+def test_a_cache_others_could_have_written_is_not_read_back(
+    garden: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    _cached(garden, cache)
+    (written,) = cache.iterdir()
+    written.chmod(0o666)  # restoring a pickle runs what it holds: only a file nobody else could write is trusted
+    built: list[Knowledge] = []
+
+    def counting_prepare(knowledge: Knowledge) -> Prepared:
+        built.append(knowledge)
+        return prepare(knowledge)
+
+    monkeypatch.setattr(fibrochat.cache, "prepare", counting_prepare)
+    assert _cached(garden, cache).ask(QUESTION).kind == "answer"
+    assert len(built) == 1
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600  # and it was replaced by one that is
