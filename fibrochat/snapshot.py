@@ -90,7 +90,7 @@ def store(path: str, prepared: Prepared, made_from: bytes, *, mode: int = 0o644)
     """Write `prepared` to `path` under its fingerprint, whole or not at all (a cache passes mode 0o600)."""
     import pickle
 
-    partial = f"{path}.partial"
+    partial = f"{path}.{os.getpid()}.partial"  # two processes filling one cache never write the same file
     descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     try:
         with os.fdopen(descriptor, "wb") as file:
