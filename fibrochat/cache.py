@@ -43,7 +43,7 @@ def prepared_with_cache(
 
     A cache that cannot be written is a warning, not an error: it only saves time.
     """
-    folder = Path(cache)
+    folder = Path(cache).expanduser()
     files = content_files(documents, intents)
     made_from = snapshot.digest_of(files)  # before loading: an edit meanwhile makes the cache stale, not wrong
     where = folder / (_name_of(documents, intents) + CACHE_SUFFIX)

@@ -128,3 +128,11 @@ def test_a_cache_others_could_have_written_is_not_read_back(
     assert _cached(garden, cache).ask(QUESTION).kind == "answer"
     assert len(built) == 1
     assert stat.S_IMODE(written.stat().st_mode) == 0o600  # and it was replaced by one that is
+
+
+def test_a_cache_folder_may_start_with_a_tilde(
+    garden: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    Chatbot.from_paths(documents=[garden[0]], intents=[garden[1]], cache="~/app-cache")
+    assert len(list((tmp_path / "home" / "app-cache").iterdir())) == 1
