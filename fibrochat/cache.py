@@ -28,10 +28,11 @@ CACHE_SUFFIX = ".prepared"
 
 
 def cache_folder(environ: Mapping[str, str] | None = None) -> Path:
-    """$XDG_CACHE_HOME/fibrochat, else ~/.cache/fibrochat."""
+    """$XDG_CACHE_HOME/fibrochat, else ~/.cache/fibrochat (a relative XDG_CACHE_HOME is ignored, as the spec says)."""
     env = os.environ if environ is None else environ
-    base = env.get("XDG_CACHE_HOME") or str(Path("~/.cache").expanduser())
-    return Path(base) / "fibrochat"
+    given = env.get("XDG_CACHE_HOME", "")
+    base = Path(given) if given and Path(given).is_absolute() else Path("~/.cache").expanduser()
+    return base / "fibrochat"
 
 
 def prepared_with_cache(

@@ -109,6 +109,7 @@ def test_cli_cache_goes_to_the_user_cache_folder(
 def test_without_xdg_the_cache_is_under_home(tmp_path: Path) -> None:
     assert cache_folder({"XDG_CACHE_HOME": ""}) == Path("~/.cache/fibrochat").expanduser()
     assert cache_folder({"XDG_CACHE_HOME": str(tmp_path)}) == tmp_path / "fibrochat"
+    assert cache_folder({"XDG_CACHE_HOME": "relative/cache"}) == Path("~/.cache/fibrochat").expanduser()
 
 
 def test_a_cache_others_could_have_written_is_not_read_back(
