@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from .errors import ContentError
-from .mappings import checked_mapping, fields, line_of
+from .mappings import checked_mapping, fields, line_of, line_of_key
 from .resources import intents_folder
 from .safety_patterns import WORD_REF, check_form, check_fragment
 from .text import normalise
@@ -163,45 +163,28 @@ class _Collector:
         if not isinstance(data, dict):
             raise ContentError(where, line, "safety 'words' must map a name to a list of words")
         for name, entries in fields(data).items():
+            at = line_of_key(data, name, line)  # a problem with one list is reported on that list's line
             if not isinstance(name, str) or not _NAME.match(name):
-                raise ContentError(where, line, f"safety word list {name!r}: name it with lower-case letters, '_'")
+                raise ContentError(where, at, f"safety word list {name!r}: name it with lower-case letters, '_'")
             if name in self.words:
-                raise ContentError(where, line, f"safety word list {name!r} is defined twice")
-            values = _texts(entries, where, line, f"word list {name!r}", strip=False)  # 'to ' keeps its space
+                raise ContentError(where, at, f"safety word list {name!r} is defined twice")
+            values = _texts(entries, where, at, f"word list {name!r}", strip=False)  # 'to ' keeps its space
             for value in values:
                 if WORD_REF.search(value):
-                    raise ContentError(where, line, f"safety word list {name!r}: {value!r} refers to another list")
+                    raise ContentError(where, at, f"safety word list {name!r}: {value!r} refers to another list")
                 if where == _packaged_file():  # compiled with the patterns that use it, when first needed
-                    check_form(value, where, line, f"word list {name!r} entry {value!r}")
+                    check_form(value, where, at, f"word list {name!r} entry {value!r}")
                 else:
-                    check_fragment(value, where, line, f"word list {name!r} entry {value!r}")
-            self.words[name] = (values, where, line)
+                    check_fragment(value, where, at, f"word list {name!r} entry {value!r}")
+            self.words[name] = (values, where, at)
 
     def _add_regions(self, data: Any, where: str, line: int | None) -> None:
         line = line_of(data, line)
         if not isinstance(data, dict):
             raise ContentError(where, line, "safety 'regions' must map a region code to its numbers")
-        for code, body in fields(data).items():
-            region_line = line_of(body, line)
-            region_id = normalise(str(code))
-            expected = f"safety region {code!r} must map name, emergency, crisis"
-            if not region_id:
-                raise ContentError(where, region_line, expected)
-            body = checked_mapping(
-                body, where, region_line, allowed=_REGION_KEYS, what=f"region {code!r}", expected=expected
-            )
-            for key in ("name", "emergency", "crisis"):
-                if key not in body:
-                    raise ContentError(where, region_line, f"safety region {code!r} has no {key!r}")
-            raw_aliases = body.get("aliases")
-            aliases = () if raw_aliases is None else _texts(raw_aliases, where, region_line, f"region {code!r} aliases")
-            region = Region(
-                id=region_id,
-                name=_text(body["name"], where, region_line, f"region {code!r} name"),
-                emergency=_text(body["emergency"], where, region_line, f"region {code!r} emergency"),
-                crisis=_text(body["crisis"], where, region_line, f"region {code!r} crisis"),
-                aliases=tuple(normalise(alias) for alias in aliases),
-            )
+        for code, raw in fields(data).items():
+            region_line = line_of(raw, line)
+            region = _region(code, raw, where, region_line)
             for name in (region.id, *region.aliases):
                 if name in self.regions:
                     other, first_path, first_line = self.regions[name]
@@ -217,20 +200,26 @@ class _Collector:
         line = line_of(data, fallback_line)
         expected = "each safety category must be a mapping with 'id', 'response', 'patterns'"
         body = checked_mapping(data, where, line, allowed=_CATEGORY_KEYS, what="safety category", expected=expected)
+
+        def at(key: str) -> int | None:  # a problem with one field is reported on that field's line
+            return line_of_key(data, key, line)
+
         for key in ("id", "response", "patterns"):
             if key not in body:
                 raise ContentError(where, line, f"safety category has no {key!r}")
-        category_id = _text(body["id"], where, line, "category id")
+        category_id = _text(body["id"], where, at("id"), "category id")
         if not _ID.match(category_id):
-            raise ContentError(where, line, f"safety category id {category_id!r}: use lower-case letters, digits, .-_")
+            problem = f"safety category id {category_id!r}: use lower-case letters, digits, .-_"
+            raise ContentError(where, at("id"), problem)
         if any(category.id == category_id for category in self.categories):
-            raise ContentError(where, line, f"duplicate safety category id {category_id!r}")
-        response = _text(body["response"], where, line, f"category {category_id!r} response")
-        _fields_used(response, where, line, f"category {category_id!r} response")
+            raise ContentError(where, at("id"), f"duplicate safety category id {category_id!r}")
+        response = _text(body["response"], where, at("response"), f"category {category_id!r} response")
+        _fields_used(response, where, at("response"), f"category {category_id!r} response")
         further = body.get("further_reading", False)
         if not isinstance(further, bool):
-            raise ContentError(where, line, f"safety category {category_id!r}: further_reading must be true or false")
-        patterns = _texts(body["patterns"], where, line, f"category {category_id!r} patterns")
+            problem = f"safety category {category_id!r}: further_reading must be true or false"
+            raise ContentError(where, at("further_reading"), problem)
+        patterns = _texts(body["patterns"], where, at("patterns"), f"category {category_id!r} patterns")
         self.categories.append(Category(category_id, response, patterns, further, where, line or 0))
 
     def rules(self) -> SafetyRules:
@@ -259,6 +248,32 @@ class _Collector:
             followup_words=frozenset(self.lists["followup_words"]),
             packaged=self.packaged and self.seen,
         )
+
+
+def _region(code: Any, raw: Any, where: str, line: int | None) -> Region:
+    """One region's names and numbers; a problem with one field is reported on that field's line."""
+    region_id = normalise(str(code))
+    expected = f"safety region {code!r} must map name, emergency, crisis"
+    if not region_id:
+        raise ContentError(where, line, expected)
+    body = checked_mapping(raw, where, line, allowed=_REGION_KEYS, what=f"region {code!r}", expected=expected)
+    for key in ("name", "emergency", "crisis"):
+        if key not in body:
+            raise ContentError(where, line, f"safety region {code!r} has no {key!r}")
+
+    def text(key: str) -> str:
+        return _text(body[key], where, line_of_key(raw, key, line), f"region {code!r} {key}")
+
+    aliases = body.get("aliases")
+    aliases_line = line_of_key(raw, "aliases", line)
+    listed = () if aliases is None else _texts(aliases, where, aliases_line, f"region {code!r} aliases")
+    return Region(
+        id=region_id,
+        name=text("name"),
+        emergency=text("emergency"),
+        crisis=text("crisis"),
+        aliases=tuple(normalise(alias) for alias in listed),
+    )
 
 
 def parse_safety(sections: Iterable[tuple[Any, str, int | None]]) -> SafetyRules:

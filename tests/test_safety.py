@@ -307,6 +307,26 @@ def test_bad_safety_data_is_a_content_error_naming_file_and_line(
     assert problem in caught.value.problem
 
 
+@pytest.mark.parametrize(
+    ("body", "line", "problem"),
+    [
+        ("  default_region: home\n  regions:\n    home:\n      name: Home\n      emergency: '1'\n      crisis: ''\n",
+         7, "region 'home' crisis"),
+        (_GOOD_REGIONS + "  categories:\n    - id: x\n      response: hi\n      patterns: [a]\n"
+         "      further_reading: 1\n", 10, "further_reading must be true or false"),
+        (_GOOD_REGIONS + "  words:\n    pet: [cat]\n    Bad-Name: [dog]\n", 8, "word list 'Bad-Name'"),
+    ],
+)
+def test_a_bad_safety_field_is_reported_on_its_own_line(
+    tmp_path: Path, fixture_docs: Path, body: str, line: int, problem: str
+) -> None:
+    path = _write(tmp_path, body)
+    with pytest.raises(ContentError) as caught:
+        Chatbot.from_paths(documents=[fixture_docs], intents=[path])
+    assert problem in caught.value.problem
+    assert caught.value.line == line
+
+
 def test_a_content_error_is_one_line_on_stderr_with_status_2(
     tmp_path: Path, fixture_docs: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
