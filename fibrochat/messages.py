@@ -12,7 +12,7 @@ from typing import Any
 
 from .errors import ContentError
 from .mappings import fields as mapping_fields
-from .mappings import line_of
+from .mappings import line_of, line_of_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,16 +50,17 @@ def parse_messages(data: Any, where: str, line: int | None) -> dict[str, str]:
     known = {field.name for field in fields(Messages)}
     parsed: dict[str, str] = {}
     for key, value in mapping_fields(data).items():
+        at = line_of_key(data, key, line)  # a problem with one message is reported on that message's line
         if key not in known:
-            raise ContentError(where, line, f"unknown message {key!r} (known: {', '.join(sorted(known))})")
+            raise ContentError(where, at, f"unknown message {key!r} (known: {', '.join(sorted(known))})")
         if not isinstance(value, str) or not value.strip():
-            raise ContentError(where, line, f"message {key!r} must be a non-empty text")
+            raise ContentError(where, at, f"message {key!r} must be a non-empty text")
         allowed = _PLACEHOLDERS.get(key, set())
         used = _placeholders(value)
         if used is None or not used <= allowed:
             names = ", ".join(f"{{{name}}}" for name in sorted(allowed)) or "none"
             problem = f"message {key!r} may only use the placeholders: {names} (write {{{{ for a brace)"
-            raise ContentError(where, line, problem)
+            raise ContentError(where, at, problem)
         parsed[key] = " ".join(value.split())
     return parsed
 
