@@ -66,8 +66,9 @@ def _only_yours(path: Path) -> bool:
         status = path.stat()
     except OSError:
         return False
-    owner_ok = not hasattr(os, "getuid") or status.st_uid == os.getuid()
-    return owner_ok and not status.st_mode & 0o022
+    if not hasattr(os, "getuid"):  # Windows: no owner or mode bits to go by; the cache is in the user's profile
+        return True
+    return status.st_uid == os.getuid() and not status.st_mode & 0o022
 
 
 def _name_of(documents: Sequence[PathLike] | PathLike | None, intents: Sequence[PathLike] | PathLike | None) -> str:
