@@ -169,10 +169,12 @@ def _run_chat(bot: Chatbot, args: argparse.Namespace, out: TextIO) -> int:
     from .chat_start import FirstScreen, options_from
 
     options = options_from(args)
-    with FirstScreen(bot, options, out, sys.stdin.fileno()) as first_screen:
+    # Windows consoles take escape sequences only once prompt_toolkit has switched them on: no first screen there
+    screen = FirstScreen(bot, options, out, sys.stdin.fileno()) if os.name == "posix" else None
+    with screen or contextlib.nullcontext():
         from .repl import run_session
 
-        return run_session(bot, options, first_screen=first_screen)
+        return run_session(bot, options, first_screen=screen)
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
