@@ -64,8 +64,7 @@ def _load(
     from .documents import load_documents
     from .intents import check_unique_ids, load_intent_file, merge_lexicons, yaml_files
 
-    document_paths = as_paths(documents_folder() if documents is None else documents)
-    intent_paths = as_paths(intents_folder() if intents is None else intents)
+    document_paths, intent_paths = _locations(documents, intents)
     docs = load_documents(document_paths) if document_paths else ()
     files = [load_intent_file(path, extra_keys) for path in yaml_files(intent_paths)] if intent_paths else []
     check_unique_ids(files)
@@ -82,12 +81,21 @@ def content_files(
     from .documents import markdown_files
     from .intents import yaml_files
 
-    document_paths = as_paths(documents_folder() if documents is None else documents)
-    intent_paths = as_paths(intents_folder() if intents is None else intents)
+    document_paths, intent_paths = _locations(documents, intents)
     return [
         *((f"documents/{path.resolve()}", str(path)) for path in markdown_files(document_paths)),
         *((f"intents/{path.resolve()}", str(path)) for path in yaml_files(intent_paths)),
     ]
+
+
+def _locations(
+    documents: Sequence[PathLike] | PathLike | None, intents: Sequence[PathLike] | PathLike | None
+) -> tuple[list[Path], list[Path]]:
+    """The document and intents locations to read: None means the packaged folder, [] means none."""
+    return (
+        as_paths(documents_folder() if documents is None else documents),
+        as_paths(intents_folder() if intents is None else intents),
+    )
 
 
 def as_paths(values: Sequence[PathLike] | PathLike) -> list[Path]:
