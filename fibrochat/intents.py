@@ -170,7 +170,9 @@ def load_intent_file(path: Path, extra_keys: frozenset[str] = frozenset()) -> In
     for key in body:
         if key not in allowed_keys:
             raise ContentError(
-                where, top_line, f"unknown top-level key {key!r} (allowed: {', '.join(sorted(allowed_keys))})"
+                where,
+                line_of_key(data, key, top_line),
+                f"unknown top-level key {key!r} (allowed: {', '.join(sorted(allowed_keys))})",
             )
     intents: list[Intent] = []
     if "intents" in body:

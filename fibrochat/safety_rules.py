@@ -131,13 +131,8 @@ class _Collector:
         self.packaged = self.packaged and where == _packaged_file()
         if not self.seen:
             self.first, self.seen = (where, line), True
-        if not isinstance(data, dict):
-            raise ContentError(where, line, "'safety' must be a mapping (categories, regions, words, ...)")
-        body = fields(data)
-        for key in body:
-            if key not in _TOP_KEYS:
-                allowed = ", ".join(sorted(_TOP_KEYS))
-                raise ContentError(where, line, f"unknown key {key!r} in safety (allowed: {allowed})")
+        expected = "'safety' must be a mapping (categories, regions, words, ...)"
+        body = checked_mapping(data, where, line, allowed=_TOP_KEYS, what="safety", expected=expected)
         for key in ("default_region", "unknown_region", "further_reading"):
             if key in body:
                 if key in self.settings:
