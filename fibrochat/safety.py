@@ -98,7 +98,7 @@ class SafetyLayer:
                     _compiled(flat[-1])
         self._flat = tuple(flat)
         self._index_anchors(analyser)
-        self._set_region(region)
+        self._set_region(_choose_region(rules, region))
         self._known = frozenset(known_words) | rules.known_words | rules.typo_targets | rules.followup_words
         by_length: dict[int, list[str]] = defaultdict(list)
         for target in rules.typo_targets:
@@ -110,17 +110,18 @@ class SafetyLayer:
             if near:
                 self._targets[length] = tuple(near)
 
-    def _set_region(self, region: str | None) -> None:
-        self.region, self.region_note = _choose_region(self.rules, region)
+    def _set_region(self, chosen: tuple[Region, str | None]) -> None:
+        self.region, self.region_note = chosen
         values = {"emergency": self.region.emergency, "crisis": self.region.crisis, "region": self.region.name}
         self._responses = {category.id: category.response.format(**values) for category in self.rules.categories}
 
     def for_region(self, region: str | None) -> SafetyLayer:
         """This layer with the numbers of `region` (None: the default one); the indexes are shared, not rebuilt."""
-        if _choose_region(self.rules, region) == (self.region, self.region_note):
+        chosen = _choose_region(self.rules, region)
+        if chosen == (self.region, self.region_note):
             return self
         other = copy.copy(self)
-        other._set_region(region)
+        other._set_region(chosen)
         return other
 
     def _index_anchors(self, analyser: Analyser) -> None:
