@@ -48,12 +48,12 @@ def options_from(args: argparse.Namespace, environ: dict[str, str] | None = None
 
 def styled(lines: Sequence[Line], color: bool) -> str:
     """Tagged lines as text with the chat's styles as escape sequences, one line each."""
-    theme = COLOURS if color else PLAIN
-    out: list[str] = []
-    for role, text in lines:
-        start = sgr(theme.get(role, ""))
-        out.append(f"{start}{text}{RESET}\n" if start and text else f"{text}\n")
-    return "".join(out)
+    return "".join(f"{_paint(role, text, color)}\n" for role, text in lines)
+
+
+def _paint(role: str, text: str, color: bool) -> str:
+    start = sgr((COLOURS if color else PLAIN).get(role, ""))
+    return f"{start}{text}{RESET}" if start and text else text
 
 
 class FirstScreen:
@@ -68,9 +68,8 @@ class FirstScreen:
         self._saved: list[Any] | None = None
         self._shown = True
         width = min(terminal_columns(stream), MAX_WIDTH)
-        prompt_style = sgr((COLOURS if options.color else PLAIN).get("prompt", ""))
         stream.write(styled([*welcome_lines(bot, width), ("blank", "")], options.color))
-        stream.write(f"{prompt_style}{PROMPT}{RESET}" if prompt_style else PROMPT)
+        stream.write(_paint("prompt", PROMPT, options.color))
         stream.flush()
         self._hold_keys()
 
