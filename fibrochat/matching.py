@@ -136,22 +136,18 @@ class Index:
             named = frozenset(self.topics_named(words))
             if named:
                 self._candidate_topics[key] = shared_sets.setdefault(named, named)
-        answerable_words = set().union(*section_bags.values()) if section_bags else set()
+        answerable_words = set(self._section_postings)  # every section's terms
         for intent in intents:
             if intent.kind == "faq":
                 answerable_words |= intent_bags.get(intent.id, set())
-        self.out_of_scope_terms = (
-            frozenset(
-                term for intent in intents if intent.kind == "unanswerable" for term in intent_bags.get(intent.id, ())
-            )
-            - answerable_words
-        )
-        self.smalltalk_terms = (
-            frozenset(
-                term for intent in intents if intent.kind == "smalltalk" for term in intent_bags.get(intent.id, ())
-            )
-            - answerable_words
-        )
+
+        def only_in(kind: str) -> frozenset[str]:
+            """Terms only intents of this kind use: no section or FAQ question has them."""
+            used = (term for intent in intents if intent.kind == kind for term in intent_bags.get(intent.id, ()))
+            return frozenset(used) - answerable_words
+
+        self.out_of_scope_terms = only_in("unanswerable")
+        self.smalltalk_terms = only_in("smalltalk")
 
         # Examples as columns (one tuple per field) rather than an object each: a third of the memory. How a
         # match through one is explained (`/why`) is written when it is credited, for the dozen rescored.
