@@ -154,11 +154,9 @@ class Analyzer:
         """The set of the text's content terms (no typo correction): for loading, so each word's stem is
         looked up in `stems`, which thus holds every word met."""
         words = text_words(text)
-        found = set(map(stems.__getitem__, words))
-        # most texts name no synonym or brand: their terms are then just their stems, found word by word
-        if self._synonyms.keys().isdisjoint(found) and self._expansions.keys().isdisjoint(found):
-            found.difference_update(self.stopwords)
-            return found
+        plain = self._plain_terms(set(map(stems.__getitem__, words)))
+        if plain is not None:
+            return plain
         return set(self._apply(self._fold(words), self._expansions, keep=True)).difference(self.stopwords)
 
     def path_terms(self, path: tuple[str, ...], stems: StemCache, seen: dict[str, frozenset[str]]) -> set[str]:
@@ -172,10 +170,16 @@ class Analyzer:
                     return self.terms_of(" ".join(path), stems)
                 part = seen[heading] = frozenset(map(stems.__getitem__, text_words(heading)))
             found.update(part)
-        if self._synonyms.keys().isdisjoint(found) and self._expansions.keys().isdisjoint(found):
-            found.difference_update(self.stopwords)
-            return found
-        return self.terms_of(" ".join(path), stems)
+        plain = self._plain_terms(found)
+        return plain if plain is not None else self.terms_of(" ".join(path), stems)
+
+    def _plain_terms(self, stems: set[str]) -> set[str] | None:
+        """The terms of a text whose stems these are, when no synonym or brand rule starts at any of them (most
+        texts name none): its stems less the stop words, taken in place. None when a rule may apply."""
+        if self._synonyms.keys().isdisjoint(stems) and self._expansions.keys().isdisjoint(stems):
+            stems.difference_update(self.stopwords)
+            return stems
+        return None
 
     @staticmethod
     def _apply(
