@@ -1,7 +1,5 @@
 """`python -m fibrochat`: the same as the `fibrochat` command."""
 
-import sys
+from .cli import run
 
-from .cli import main
-
-sys.exit(main())
+run()

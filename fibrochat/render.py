@@ -7,7 +7,6 @@ neither a question nor a knowledge file can send escape sequences to the termina
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import textwrap
@@ -146,5 +145,7 @@ def json_line(data: dict[str, Any]) -> str:
     json.dumps escapes C0 controls (ESC included) but leaves DEL, the C1 controls (\\x9b is a one-byte
     CSI on some terminals) and the Unicode line separators raw; they are escaped here too.
     """
+    import json  # here, not at the top: most commands never print JSON
+
     text = json.dumps(data, ensure_ascii=False)
     return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

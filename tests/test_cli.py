@@ -176,3 +176,31 @@ def test_installed_console_script_runs_from_another_folder(
     assert data["kind"] == "answer"
     assert data["citations"][0]["quote"] == TOMATO_QUOTE
     assert list(tmp_path.iterdir()) == []
+
+
+def test_only_a_process_of_its_own_freezes_the_loaded_knowledge(
+    knowledge: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """run() (the command) takes the knowledge out of the cyclic collector's sight; main() in a host
+    program leaves the host's collector alone."""
+    import gc
+
+    frozen: list[int] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(1))
+    assert main(["ask", *knowledge, "hello"], out=io.StringIO()) == 0
+    assert frozen == []
+    assert main(["ask", *knowledge, "hello"], out=io.StringIO(), own_process=True) == 0
+    assert frozen == [1]
+
+
+def test_python_m_fibrochat_is_the_command(fixture_docs: Path, fixture_intents: Path, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "fibrochat", "ask", "what eats aphids", "--json",
+         "--documents", str(fixture_docs), "--intents", str(fixture_intents)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["kind"] == "answer"
+    bad = subprocess.run([sys.executable, "-m", "fibrochat", "--no-such-option"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=60, check=False)
+    assert bad.returncode == 2 and bad.stderr.startswith("fibrochat: error: ")
