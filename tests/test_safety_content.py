@@ -141,6 +141,11 @@ EMERGENCY = [
     "throat feels like its closing",
     "i took 10 of my pills",
     "help my mom is unconscious",
+    "i took my wifes tramadol by mistake",
+    "mistakenly injected my enbrel twice this week",
+    "i've got a raging fever and chills since starting rinvoq",
+    "on actemra and now a very high temperature",
+    "this rash is spreading really fast",
 ]
 
 MEDICINE = [
@@ -204,6 +209,11 @@ MEDICINE = [
 ]
 
 ORDINARY = [
+    "can biologics cause a fever",
+    "does humira cause a rash",
+    "can fibro cause a high temperature",
+    "i took my son's advice and tried ldn",
+    "my husband took me to a rheumatologist",
     "i dont see the point of biologics for fibro",
     "can biologics give them relief",
     "does ldn help her pain",
