@@ -118,9 +118,11 @@ class Chatbot:
         )
         if not smalltalk_first:  # "thanks" after an answer is thanks; "how does it work?" is a follow-up
             resolved, followup_topic = self.followups.resolve(cleaned, analysis, context, ranked, ANSWER_THRESHOLD)
-        if followup_topic and context.section in self.index.sections and not analysis.terms:
+        last_section = context.section if followup_topic and context.section in self.index.sections else None
+        leans_wholly = last_section is not None and not analysis.terms
+        if last_section is not None and leans_wholly:
             # "why?", "why not?": nothing but the lean on the last turn, so stay with the last section
-            ranked = [Scored(context.section, FOLLOWUP_SAME_SECTION_SCORE, "follow-up on the last answer")]
+            ranked = [Scored(last_section, FOLLOWUP_SAME_SECTION_SCORE, "follow-up on the last answer")]
         elif resolved is not analysis:
             leaning = self.index.rank(resolved)
             # "what about X?" may borrow the last question's aspect; finding only the last answer again means no
@@ -128,7 +130,8 @@ class Chatbot:
                 ranked = leaning
             else:
                 resolved = analysis
-        reply, chosen = self._decide(resolved, ranked)
+        # a topic borrowed whole may be one common word ("autoimmune"); it was clear enough to answer last turn
+        reply, chosen = self._decide(resolved, ranked, judge_vagueness=not leans_wholly)
         if note:
             reply = _with_note(reply, note)
         if followup_topic and reply.kind == "answer":
@@ -153,7 +156,9 @@ class Chatbot:
         intent = self.index.intents[ranked[0].key[len(INTENT_PREFIX) :]]
         return intent.kind == "smalltalk" and ranked[0].score >= SMALLTALK_THRESHOLD
 
-    def _decide(self, analysis: Analysis, ranked: list[Scored]) -> tuple[Reply, Scored | None]:
+    def _decide(
+        self, analysis: Analysis, ranked: list[Scored], *, judge_vagueness: bool = True
+    ) -> tuple[Reply, Scored | None]:
         candidates = tuple(Candidate(s.key, self._label(s.key), s.score, s.via) for s in ranked)
         if not ranked:
             return self._fallback(ranked, candidates), None
@@ -162,7 +167,8 @@ class Chatbot:
             intent = self.index.intents[top.key[len(INTENT_PREFIX) :]]
             if self._is_smalltalk(ranked):
                 return self._smalltalk(intent, top, candidates), top
-        if top.score < EXACT_SCORE and self.index.too_vague(analysis):  # "fibro": a word most sections share
+        # "fibro": a word most sections share
+        if judge_vagueness and top.score < EXACT_SCORE and self.index.too_vague(analysis):
             return self._fallback(ranked, candidates, text=self.messages.vague), None
         if top.key.startswith(INTENT_PREFIX):
             intent = self.index.intents[top.key[len(INTENT_PREFIX) :]]
