@@ -7,6 +7,7 @@ and the decision between answer, clarify, smalltalk and fallback.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -35,6 +36,7 @@ FOLLOWUP_SAME_SECTION_SCORE = 0.7  # "why?" leans wholly on the last answer: sur
 MAX_PASSAGES = 3
 FURTHER_READING_THRESHOLD = 0.5  # a safety reply names a general section only when it is clearly on topic
 MAX_FURTHER_READING = 2
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _CALIBRATION = (-2.0, 4.9, 4.6)  # intercept, score, margin (see _confidence)
 
 
@@ -132,6 +134,12 @@ class Chatbot:
                 resolved = analysis
         # a topic borrowed whole may be one common word ("autoimmune"); it was clear enough to answer last turn
         reply, chosen = self._decide(resolved, ranked, judge_vagueness=not leans_wholly)
+        if reply.kind == "fallback" and reply.intent is None and not leans_wholly:
+            focused = self._question_sentence(cleaned, analysis)
+            if focused is not None:
+                second, second_chosen = self._decide(focused, self.index.rank(focused))
+                if second.kind == "answer" or (second.kind == "fallback" and second.intent is not None):
+                    reply, chosen, resolved = second, second_chosen, focused
         if note:
             reply = _with_note(reply, note)
         if followup_topic and reply.kind == "answer":
@@ -139,6 +147,21 @@ class Chatbot:
         answered = chosen.key if reply.kind == "answer" and chosen is not None else None
         intent = self._intent_of(chosen) if answered is not None and chosen is not None else None
         return reply, self.followups.next_context(context, resolved, answered, intent)
+
+    def _question_sentence(self, text: str, analysis: Analysis) -> Analysis | None:
+        """A message that tells a story around its question: the question sentence alone, with the subject
+        the story named ("my group swears by LDN. Is there any evidence behind it?"). None when the message is
+        one sentence, or none of its sentences ends with a question mark."""
+        sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
+        asked = [s for s in sentences if s.rstrip().endswith("?")]
+        if len(sentences) < 2 or not asked:
+            return None
+        question = asked[-1]
+        topic = self.followups.topic_of(analysis)
+        own = self.index.analyse(question)
+        if topic is not None and self.followups.topic_of(own) is None:
+            return self.index.analyse(f"{question} {topic}")
+        return own
 
     def _clean(self, question: str) -> tuple[str, str | None]:
         """Valid text (lone surrogates → '?'), no NULs, trimmed, and at most MAX_QUESTION_CHARS long."""

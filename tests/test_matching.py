@@ -68,3 +68,19 @@ def test_confidence_is_higher_for_an_exact_example_than_for_a_loose_match(garden
     loose = garden_bot.ask("tomato leaves and watering in hot weather")
     assert exact.kind == loose.kind == "answer"
     assert exact.confidence > loose.confidence
+
+
+STORY = "My aunt has grown tomatoes for thirty years and never had a bad crop."
+
+
+def test_a_story_around_a_question_is_answered_from_its_question_sentence(garden_bot: Chatbot) -> None:
+    """The story's words drown the question; its question sentence, with the subject the story named, does not."""
+    reply = garden_bot.ask(f"{STORY} How often?")
+    assert reply.kind == "answer"
+    assert reply.citations[0].anchor == "how-often-to-water-tomatoes"
+
+
+def test_a_story_whose_question_is_out_of_scope_still_declines(garden_bot: Chatbot) -> None:
+    assert garden_bot.ask(f"{STORY} What is the best lawn mower?").intent == "garden-out-of-scope"
+    assert garden_bot.ask(f"{STORY} Where do you buy seed potatoes?").kind == "fallback"
+    assert garden_bot.ask(f"{STORY} She is very proud.").kind == "fallback"  # no question sentence
