@@ -110,6 +110,11 @@ class Chatbot:
         if hit is not None:  # safety first: before any retrieval, and the context stays as it was
             return self._safety_reply(hit, cleaned), context
 
+        rest = self.index.after_smalltalk(normalise(cleaned))
+        if rest is not None:  # "hi! is fibro autoimmune?": the question, not the greeting, wants the answer
+            reply, after = self.answer(rest, context)
+            if reply.kind in ("answer", "clarify"):
+                return reply, after
         analysis = self.index.analyse(cleaned)
         ranked = self.index.rank(analysis)
         resolved, followup_topic = analysis, None

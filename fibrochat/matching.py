@@ -168,6 +168,14 @@ class Index:
         smalltalk = [(intent, text) for intent in intents if intent.kind == "smalltalk" for text in intent.questions]
         self._smalltalk_intents = tuple(intent for intent, _ in smalltalk)
         self._smalltalk = {f"{position}": normalise(question) for position, (_, question) in enumerate(smalltalk)}
+        openers: dict[str, dict[str, int]] = defaultdict(dict)  # first word → smalltalk examples beginning with it
+        for position, text in enumerate(self._smalltalk.values()):
+            if text:
+                openers[text.split(" ", 1)[0]].setdefault(text, position)
+        self._openers = {  # the longest first
+            word: tuple(sorted(texts.items(), key=lambda item: len(item[0]), reverse=True))
+            for word, texts in openers.items()
+        }
         self.vocabulary = frozenset(self.weights)
 
     def weight(self, term: str) -> float:
@@ -185,6 +193,11 @@ class Index:
                 intent = self._smalltalk_intents[int(found[2])]
                 score = max(0.0, (found[1] - _SMALLTALK_RATIO_FLOOR) / (100 - _SMALLTALK_RATIO_FLOOR))
                 best[_target(intent)] = (score, f"{INTENT_PREFIX}{intent.id}: {found[0]}")
+            opened = self._opener(analysis.normalised)
+            if opened is not None and all(t in self.smalltalk_terms or t not in self.weights for t in analysis.terms):
+                # "how are you today": a greeting, then only words the knowledge does not know
+                intent = self._smalltalk_intents[opened[1]]
+                best[_target(intent)] = (1.0, f"{INTENT_PREFIX}{intent.id}: {opened[0]}")
         if analysis.terms:
             weights = self.question_weights(analysis)
             self._score_examples(analysis, weights, best)
@@ -248,6 +261,18 @@ class Index:
             and not analysis.unknown
             and self.weights.get(analysis.terms[0], self._unknown_weight) < _VAGUE_WEIGHT
         )
+
+    def after_smalltalk(self, normalised: str) -> str | None:
+        """What follows the greeting or thanks a message opens with ("hi, is fibro autoimmune?"), if anything."""
+        opened = self._opener(normalised)
+        return normalised[len(opened[0]) + 1 :] if opened is not None else None
+
+    def _opener(self, normalised: str) -> tuple[str, int] | None:
+        """The longest smalltalk example the message begins with and goes on after, and its position."""
+        for text, position in self._openers.get(normalised.split(" ", 1)[0], ()):
+            if normalised.startswith(text + " "):
+                return text, position
+        return None
 
     def topics_named(self, terms: Iterable[str]) -> list[str]:
         """The lexicon topics these terms name (a topic is named when all words of one of its cues occur)."""

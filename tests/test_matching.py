@@ -84,3 +84,15 @@ def test_a_story_whose_question_is_out_of_scope_still_declines(garden_bot: Chatb
     assert garden_bot.ask(f"{STORY} What is the best lawn mower?").intent == "garden-out-of-scope"
     assert garden_bot.ask(f"{STORY} Where do you buy seed potatoes?").kind == "fallback"
     assert garden_bot.ask(f"{STORY} She is very proud.").kind == "fallback"  # no question sentence
+
+
+def test_a_greeting_before_a_question_does_not_hide_the_question(garden_bot: Chatbot) -> None:
+    assert garden_bot.ask("hi! how often should i water tomatoes?").citations[0].anchor == "how-often-to-water-tomatoes"
+    assert garden_bot.ask("hi overwatering").citations[0].anchor == "signs-of-overwatering"
+    assert garden_bot.ask("hello! slugs").citations[0].anchor == "slugs-and-snails"
+
+
+def test_a_greeting_followed_only_by_words_the_knowledge_does_not_know_is_a_greeting(garden_bot: Chatbot) -> None:
+    assert garden_bot.ask("hello my dear friend").kind == "smalltalk"
+    assert garden_bot.ask("good morning everybody").kind == "smalltalk"
+    assert garden_bot.ask("hello, how do i build a greenhouse").intent == "garden-out-of-scope"
