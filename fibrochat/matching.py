@@ -107,13 +107,15 @@ class Index:
         self._section_postings = _postings(by_size, section_bags.__getitem__)
         total = max(len(section_bags), 1)
         self.weights = {term: math.log(1 + total / len(keys)) for term, keys in self._section_postings.items()}
-        # Words only out-of-scope or smalltalk examples use name what the knowledge does not cover: they
-        # weigh as much as a word nobody has seen, so they pull a question away from the sections.
+        # Words only out-of-scope examples use name what the knowledge does not cover: they weigh as much
+        # as a word nobody has seen, so they pull a question away from the sections. Smalltalk words
+        # ("hi", "thanks", "question") are phrasing: weighed like a rare word, a greeting outweighed the
+        # question after it.
         self._unknown_weight = max(self.weights.values(), default=1.0) + 1.0
         phrasing_weight = math.log(1 + _PHRASING_SHARE_INVERSE)
         for intent in intents:
             for term in intent_bags.get(intent.id, ()):
-                if intent.kind == "faq":
+                if intent.kind in ("faq", "smalltalk"):
                     self.weights.setdefault(term, phrasing_weight)
         for intent_words in intent_bags.values():
             for term in intent_words:

@@ -177,6 +177,26 @@ def test_is_fibromyalgia_autoimmune(default_bot: Chatbot, article: Document) -> 
         assert citation.quote in article.text
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is fibromyalgia an autoimmune disease",
+        "fibromialgia autoinmune",
+        "is fibro auto immune",
+        "whether fibromyalgia is autoimmune",
+        "my doctor says fibro isnt autoimmune, is that right?",
+        "hi, quick question - is fibromyalgia autoimmune?",
+        "Fibromyalgia: autoimmune or neurological?",
+        "Is fibromyalgia autoimmune? My mum has it",
+    ],
+)
+def test_the_flagship_question_in_other_words(default_bot: Chatbot, question: str) -> None:
+    """However it is put, with a typo, a greeting or a story around it, the flagship question gets its section."""
+    reply = default_bot.ask(question)
+    assert reply.kind == "answer"
+    assert reply.citations[0].section[-1] == "Is Fibromyalgia an Autoimmune Condition?"
+
+
 def test_is_fibromyalgia_autoimmune_through_the_cli(seed_content: str) -> None:
     out = io.StringIO()
     assert main(["ask", "is fibromyalgia autoimmune?", "--json"], out=out) == 0
