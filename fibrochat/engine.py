@@ -195,8 +195,10 @@ class Chatbot:
             intent = self.index.intents[top.key[len(INTENT_PREFIX) :]]
             if self._is_smalltalk(ranked):
                 return self._smalltalk(intent, top, candidates), top
-        # "fibro": a word most sections share
-        if judge_vagueness and top.score < EXACT_SCORE and self.index.too_vague(analysis):
+        # "fibro": a word most sections share; a curated question that comes down to it ("what is
+        # fibromyalgia") is not vague, but the bare word still is
+        word_for_word = top.score >= EXACT_SCORE and " " in analysis.normalised
+        if judge_vagueness and not word_for_word and self.index.too_vague(analysis):
             return self._fallback(ranked, candidates, text=self.messages.vague), None
         if top.key.startswith(INTENT_PREFIX):
             intent = self.index.intents[top.key[len(INTENT_PREFIX) :]]

@@ -31,3 +31,10 @@ def garden_bot(fixture_docs: Path, fixture_intents: Path) -> Chatbot:
 def default_bot() -> Chatbot:
     """The packaged knowledge, for content tests only."""
     return Chatbot()
+
+
+@pytest.fixture(scope="session")
+def compost_bot() -> Chatbot:
+    """Three sections that all share one word ("compost"): for what a too common word does."""
+    folder = FIXTURES / "compost"
+    return Chatbot.from_paths(documents=[folder / "docs"], intents=[folder / "intents"])

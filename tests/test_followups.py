@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fibrochat import Chatbot
 
 
@@ -93,21 +91,7 @@ def test_an_out_of_scope_subject_does_not_lean_on_the_topic(garden_bot: Chatbot)
     assert conversation.ask("and what about a greenhouse?").kind == "fallback"
 
 
-def test_why_stays_with_the_last_section_when_its_topic_is_a_word_most_sections_share(tmp_path: Path) -> None:
+def test_why_stays_with_the_last_section_when_its_topic_is_a_word_most_sections_share(compost_bot: Chatbot) -> None:
     """"why not?" borrows the last topic whole; that one common word must not make it "too vague"."""
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "intents").mkdir()
-    (tmp_path / "docs" / "compost.md").write_text(
-        "---\ntitle: Compost\nsource: Test\n---\n\n## Compost\n\n"
-        "### What Compost Is\n\nCompost is rotted garden waste that feeds the soil.\n\n"
-        "### Compost Heaps\n\nA compost heap needs air, so turn it every few weeks.\n\n"
-        "### Compost Bins\n\nA closed compost bin keeps rats out.\n",
-        encoding="utf-8",
-    )
-    (tmp_path / "intents" / "lexicon.yaml").write_text(
-        "lexicon:\n  topics:\n    compost: [compost]\n  followup_cues: [why not]\n  stopwords: [what, is, why, not]\n",
-        encoding="utf-8",
-    )
-    bot = Chatbot.from_paths(documents=[tmp_path / "docs"], intents=[tmp_path / "intents"])
-    assert bot.ask("compost?").kind == "fallback"  # on its own, one word all sections share is too vague
-    assert _leaf(bot, "does compost feed the soil", "why not?") == ["what-compost-is", "what-compost-is"]
+    assert compost_bot.ask("compost?").kind == "fallback"  # on its own, one word all sections share is too vague
+    assert _leaf(compost_bot, "does compost feed the soil", "why not?") == ["what-compost-is", "what-compost-is"]

@@ -96,3 +96,8 @@ def test_a_greeting_followed_only_by_words_the_knowledge_does_not_know_is_a_gree
     assert garden_bot.ask("hello my dear friend").kind == "smalltalk"
     assert garden_bot.ask("good morning everybody").kind == "smalltalk"
     assert garden_bot.ask("hello, how do i build a greenhouse").intent == "garden-out-of-scope"
+
+
+def test_a_curated_question_that_comes_down_to_one_common_word_is_answered(compost_bot: Chatbot) -> None:
+    assert compost_bot.ask("what is compost").citations[0].anchor == "what-compost-is"
+    assert compost_bot.ask("compost").kind == "fallback"  # the bare word still asks for more
