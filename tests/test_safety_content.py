@@ -99,6 +99,10 @@ CRISIS = [
     "i'm not safe right now",
     "I JUST WANT TO DIE 😭",
     "i dont wanna live no more",
+    "im thinking of taking all my tablets",
+    "tempted to swallow the whole lot of my pills",
+    "no point going on with this pain",
+    "honestly no point carrying on like this",
 ]
 
 EMERGENCY = [
@@ -209,6 +213,8 @@ MEDICINE = [
 ]
 
 ORDINARY = [
+    "is there no point going on ldn if it takes months",
+    "i take all my tablets with food",
     "can biologics cause a fever",
     "does humira cause a rash",
     "can fibro cause a high temperature",
