@@ -265,9 +265,11 @@ class Index:
         )
 
     def after_smalltalk(self, normalised: str) -> str | None:
-        """What follows the greeting or thanks a message opens with ("hi, is fibro autoimmune?"), if anything."""
-        opened = self._opener(normalised)
-        return normalised[len(opened[0]) + 1 :] if opened is not None else None
+        """What follows the greetings or thanks a message opens with ("hi, is fibro autoimmune?"), if anything."""
+        rest = None
+        while (opened := self._opener(rest or normalised)) is not None:  # "hello hi there, ...": all of them
+            rest = (rest or normalised)[len(opened[0]) + 1 :]
+        return rest
 
     def _opener(self, normalised: str) -> tuple[str, int] | None:
         """The longest smalltalk example the message begins with and goes on after, and its position."""

@@ -101,3 +101,10 @@ def test_a_greeting_followed_only_by_words_the_knowledge_does_not_know_is_a_gree
 def test_a_curated_question_that_comes_down_to_one_common_word_is_answered(compost_bot: Chatbot) -> None:
     assert compost_bot.ask("what is compost").citations[0].anchor == "what-compost-is"
     assert compost_bot.ask("compost").kind == "fallback"  # the bare word still asks for more
+
+
+def test_every_greeting_a_message_opens_with_is_set_aside_at_once(garden_bot: Chatbot) -> None:
+    assert garden_bot.index.after_smalltalk("hi hello good morning what eats aphids") == "what eats aphids"
+    assert garden_bot.index.after_smalltalk("hello") is None
+    assert garden_bot.index.after_smalltalk("what eats aphids") is None
+    assert garden_bot.ask("hi " * 300 + "what eats aphids").citations[0].anchor == "aphids-on-roses"
