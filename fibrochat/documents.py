@@ -8,6 +8,7 @@ introduces the list. Passage text is an exact slice of the file, so quotes stand
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -30,7 +31,12 @@ def read_text(path: Path) -> str:
     """Read a knowledge file as UTF-8, turning every failure into a ContentError."""
     try:
         with path.open("rb") as file:
-            raw = file.read(MAX_FILE_BYTES + 1)  # never all of /dev/zero or a mistaken 4 GB file
+            # as much as the file holds (asking for more would allocate it), and never all of /dev/zero or a
+            # mistaken 4 GB file; the rest only if it holds more (a device, or it grew meanwhile)
+            expected = min(os.fstat(file.fileno()).st_size, MAX_FILE_BYTES)
+            raw = file.read(expected + 1)
+            if len(raw) > expected:
+                raw += file.read(MAX_FILE_BYTES + 1 - len(raw))
     except FileNotFoundError:
         raise ContentError(str(path), None, "no such file") from None
     except IsADirectoryError:
@@ -46,12 +52,17 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise ContentError(str(path), line, "not valid UTF-8 text") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return _unix_newlines(text)
 
 
-def _front_matter(text: str, where: str) -> tuple[dict[str, str], int]:
-    """Parse a leading `---` block; return its fields and the index of the first body line."""
-    lines = text.split("\n")
+def _unix_newlines(text: str) -> str:
+    """The text with CR LF and lone CR line ends made LF: most files have none, and one look for a CR is cheaper
+    than two replacements that find nothing."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def _front_matter(lines: list[str], where: str) -> tuple[dict[str, str], int]:
+    """Parse a leading `---` block of a file's lines; return its fields and the index of the first body line."""
     if not lines or lines[0].strip() != "---":
         return {}, 0
     for end in range(1, len(lines)):
@@ -91,12 +102,13 @@ def _front_matter(text: str, where: str) -> tuple[dict[str, str], int]:
 
 def parse_markdown(text: str, *, where: str, doc_id: str) -> Document:
     """Parse Markdown text into a Document; `where` names the file in errors."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    front, start = _front_matter(text, where)
+    text = _unix_newlines(text)
     lines = text.split("\n")
+    front, start = _front_matter(lines, where)
 
     headings: list[tuple[int, int, str]] = []  # (line index, level, title)
-    for index in range(start, len(lines)):
+    # only a line that starts with "#" may be a heading: the pattern is tried on those alone
+    for index in [index for index in range(start, len(lines)) if lines[index].startswith("#")]:
         match = _HEADING.match(lines[index])
         if match:
             headings.append((index, len(match.group(1)), match.group(2).strip()))
@@ -111,7 +123,7 @@ def parse_markdown(text: str, *, where: str, doc_id: str) -> Document:
         title = doc_id
 
     sections: list[Section] = []
-    stack: list[tuple[int, str]] = []
+    stack: list[tuple[int, tuple[str, ...]]] = []  # (level, heading path) of the open headings
     used_anchors: set[str] = set()
     for position, (index, level, heading) in enumerate(headings):
         end = headings[position + 1][0] if position + 1 < len(headings) else len(lines)
@@ -122,8 +134,8 @@ def parse_markdown(text: str, *, where: str, doc_id: str) -> Document:
             continue
         while stack and stack[-1][0] >= level:
             stack.pop()
-        stack.append((level, heading))
-        path = tuple(name for _, name in stack)
+        path = (*stack[-1][1], heading) if stack else (heading,)
+        stack.append((level, path))
         sections.append(_section(heading, path, level, index, passages, used_anchors))
 
     if not any(section.passages for section in sections):
@@ -154,7 +166,7 @@ def _section(
 
 def _passages(lines: list[str], begin: int, end: int) -> tuple[Passage, ...]:
     """Split the lines between two headings into passages (blocks separated by blank lines)."""
-    blocks: list[tuple[int, int]] = []
+    merged: list[tuple[int, int]] = []
     index = begin
     while index < end:
         if not lines[index].strip():
@@ -163,17 +175,16 @@ def _passages(lines: list[str], begin: int, end: int) -> tuple[Passage, ...]:
         first = index
         while index < end and lines[index].strip():
             index += 1
-        blocks.append((first, index))
-    merged: list[tuple[int, int]] = []
-    for first, last in blocks:
-        starts_list = _LIST_ITEM.match(lines[first]) is not None
-        if merged and starts_list:
-            prev_first, prev_last = merged[-1]
-            if lines[prev_last - 1].rstrip().endswith(":") and not _LIST_ITEM.match(lines[prev_first]):
-                merged[-1] = (prev_first, last)
-                continue
-        merged.append((first, last))
+        if merged and _introduces_list(lines, *merged[-1]) and _LIST_ITEM.match(lines[first]):
+            merged[-1] = (merged[-1][0], index)
+        else:
+            merged.append((first, index))
     return tuple(Passage(text="\n".join(lines[first:last]).strip(), line=first + 1) for first, last in merged)
+
+
+def _introduces_list(lines: list[str], first: int, last: int) -> bool:
+    """Whether a block ends in a colon and is not itself a list, so a list after it belongs to it."""
+    return lines[last - 1].rstrip().endswith(":") and not _LIST_ITEM.match(lines[first])
 
 
 def load_document(path: Path) -> Document:

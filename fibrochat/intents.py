@@ -54,6 +54,9 @@ def _texts(value: Any, where: str, line: int | None, what: str) -> tuple[str, ..
         value = [value]
     if not isinstance(value, list) or not value:
         raise ContentError(where, line, f"{what} must be a non-empty list of texts")
+    stripped = tuple([item.strip() if isinstance(item, str) else "" for item in value])
+    if all(stripped):  # the usual case: texts, with no message to write for each
+        return stripped
     return tuple(_text(item, where, line, f"each of {what}") for item in value)
 
 

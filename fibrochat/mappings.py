@@ -44,7 +44,8 @@ def checked_mapping(
     if not isinstance(data, dict):
         raise ContentError(where, line, expected)
     body = fields(data)
-    unknown = sorted((key for key in body if key not in allowed), key=str)
+    # almost every mapping holds allowed keys only: sort the others only when there are some
+    unknown = [] if body.keys() <= allowed else sorted((key for key in body if key not in allowed), key=str)
     if unknown:
         problem = f"unknown key {str(unknown[0])!r} in {what} (allowed: {', '.join(sorted(allowed))})"
         raise ContentError(where, line_of_key(data, unknown[0], line), problem)

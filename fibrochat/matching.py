@@ -77,28 +77,30 @@ class Index:
         section_bags: dict[str, tuple[str, ...]] = {}
         heading_bags: dict[str, tuple[str, ...]] = {}
         stems = StemCache()
-        headings: dict[str, frozenset[str]] = {}
+        headings: dict[str, frozenset[str] | None] = {}
+        path_terms, terms_of = self.analyzer.path_terms, self.analyzer.terms_of
         for key, (_, section) in self.sections.items():
-            heading_terms = self.analyzer.path_terms(section.path, stems, headings)
+            heading_terms = path_terms(section.path, stems, headings)
             # one analysis for the whole section: its passages never share a phrase across their border
-            body_terms = self.analyzer.terms_of("\n".join([p.text for p in section.passages]), stems)
+            body_terms = terms_of("\n".join([p.text for p in section.passages]), stems)
             heading_bags[key] = tuple(heading_terms)
-            body_terms.update(heading_terms)
+            body_terms |= heading_terms
             section_bags[key] = tuple(body_terms)
         known_words.update(stems)  # every word of every section went through `stems`
-        del stems, headings
+        del headings
 
         intent_bags: dict[str, set[str]] = defaultdict(set)
         raw_examples: list[tuple[Intent, str, frozenset[str]]] = []
         out_of_scope_words: set[str] = set()
         for intent in intents:
+            vocabulary = out_of_scope_words if intent.kind == "unanswerable" else known_words
             for question in intent.questions:
-                analysis = self.analyzer.analyse(question, correct=False)
-                vocabulary = out_of_scope_words if intent.kind == "unanswerable" else known_words
-                vocabulary.update(analysis.normalised.split())
+                question_words, terms = self.analyzer.example_terms(question, stems)
+                vocabulary.update(question_words)
                 if intent.kind != "safety":
-                    raw_examples.append((intent, analysis.content, frozenset(analysis.terms)))
-                    intent_bags[intent.id].update(analysis.terms)
+                    raw_examples.append((intent, " ".join(terms), frozenset(terms)))
+                    intent_bags[intent.id].update(terms)
+        del stems
         self.analyzer.learn(known_words | out_of_scope_words, targets=known_words | self.analyzer.surface)
 
         # Rarity is judged on the knowledge itself: words that only curated questions use ("explain",
@@ -125,13 +127,10 @@ class Index:
             for name, cues in lexicon.topics
         )
         # What each candidate is about: a section's own words plus those of the intents that credit it.
-        credited: dict[str, set[str]] = defaultdict(set)
-        for intent in intents:
-            if intent.kind != "safety":
-                credited[_target(intent)].update(intent_bags[intent.id])
         shared_sets: dict[frozenset[str], frozenset[str]] = {}  # many candidates name the same topics: one set each
         self._candidate_topics: dict[str, frozenset[str]] = {}  # only those that name a topic
         cue_words = frozenset(word for _, cues in self.topics for cue in cues for word in cue)
+        credited = _credited_words(intents, intent_bags) if cue_words else {}
         for key in {*section_bags, *credited} if cue_words else ():
             # which topics a candidate names depends only on its words that some cue uses
             words = cue_words.intersection(section_bags.get(key, ())).union(credited.get(key, ()))
@@ -156,7 +155,7 @@ class Index:
         self._example_intents = tuple(intent for intent, _, _ in raw_examples)
         self._example_texts = tuple(text for _, text, _ in raw_examples)
         self._example_terms = tuple(tuple(terms) for _, _, terms in raw_examples)  # in the sets' order
-        self._example_weights = [sum(self.weight(t) for t in terms) for _, _, terms in raw_examples]
+        self._example_weights = [sum(map(self.weight, terms)) for _, _, terms in raw_examples]
         targets = {intent.id: _target(intent) for intent in intents}  # the key an example credits
         self._example_targets = tuple(targets[intent.id] for intent in self._example_intents)
         # Posting lists run from the shortest item to the longest: when a shortlist must be cut, the items
@@ -334,19 +333,29 @@ def _shortlist(postings: Mapping[str, Sequence[T]], weights: Mapping[str, float]
     return found
 
 
-def _postings(items: Iterable[T], terms_of: Callable[[T], Iterable[str]]) -> dict[str, tuple[T, ...]]:
-    """term → the items whose terms include it, in the order of `items`."""
+def _postings(items: Iterable[T], terms_of: Callable[[T], Iterable[str]]) -> dict[str, list[T]]:
+    """term → the items whose terms include it, in the order of `items`. Lists as they were built, never changed
+    after: copying 1.6 million entries into tuples would add 50 ms to a load of 100,000 passages."""
     found: dict[str, list[T]] = defaultdict(list)
     for item in items:
         for term in terms_of(item):
             found[term].append(item)
-    return {term: tuple(listed) for term, listed in found.items()}
+    return dict(found)
 
 
-def _members(postings: dict[str, tuple[T, ...]]) -> dict[str, tuple[T, ...] | frozenset[T]]:
-    """Each term's items, to intersect with a shortlist: `set.intersection` walks a tuple it is given, but
+def _members(postings: dict[str, list[T]]) -> dict[str, list[T] | frozenset[T]]:
+    """Each term's items, to intersect with a shortlist: `set.intersection` walks a list it is given, but
     only the smaller side of two sets, so long lists become sets (the short ones are shared, not copied)."""
     return {term: items if len(items) <= _WALKED_POSTINGS else frozenset(items) for term, items in postings.items()}
+
+
+def _credited_words(intents: Iterable[Intent], intent_bags: Mapping[str, set[str]]) -> dict[str, set[str]]:
+    """Target key → the words of the example questions that credit it."""
+    credited: dict[str, set[str]] = defaultdict(set)
+    for intent in intents:
+        if intent.kind != "safety":
+            credited[_target(intent)].update(intent_bags[intent.id])
+    return credited
 
 
 def section_key(document: Document, section: Section) -> str:

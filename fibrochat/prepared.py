@@ -49,11 +49,12 @@ def _prepare(knowledge: Knowledge) -> Prepared:
     # curated questions first, then headings
     starting_points = tuple(dict.fromkeys([*primary_intents, *index.sections]))[:MAX_SUGGESTIONS]
     by_parent: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    group_of: dict[str, list[str]] = {}  # section key → the keys under the same parent heading, itself included
     for key, (document, section) in index.sections.items():
-        by_parent.setdefault((document.id, section.path[:-1]), []).append(key)
+        group_of[key] = by_parent.setdefault((document.id, section.path[:-1]), [])
+        group_of[key].append(key)
     siblings = {  # all a suggestion needs
-        key: tuple(k for k in by_parent[(document.id, section.path[:-1])][: MAX_SUGGESTIONS + 1] if k != key)
-        for key, (document, section) in index.sections.items()
+        key: tuple(k for k in group[: MAX_SUGGESTIONS + 1] if k != key) for key, group in group_of.items()
     }
     labels = {key: " › ".join(section.path) for key, (_, section) in index.sections.items()}
     safety = SafetyLayer.from_sections(  # the packaged safety rules when the knowledge has none

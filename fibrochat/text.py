@@ -103,7 +103,7 @@ class StemCache(dict[str, str]):
 
 def slug(text: str) -> str:
     """A stable URL-style anchor: "LDN’s Impact on…" → "ldn-impact-on…" (quotes and possessives folded)."""
-    return "-".join(normalise(text).split()) or "section"
+    return "-".join(words(text)) or "section"
 
 
 def printable(text: str) -> str:

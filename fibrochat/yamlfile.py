@@ -19,7 +19,14 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_VALUE_TAG = "tag:yaml.org,2002:value"
 _STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+
+def _plain_texts(node: yaml.SequenceNode) -> bool:
+    """Whether every item of a list is a text (quoted or not) that PyYAML would take as it is."""
+    return all(item.__class__ is yaml.ScalarNode and item.tag == _STR_TAG for item in node.value)
 
 
 class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
@@ -31,6 +38,13 @@ class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
         # several checks and look-ups; the value is the same: spare large files that work.
         if node.__class__ is yaml.ScalarNode and node.tag == _STR_TAG:
             return node.value
+        # So is a list of plain texts (an intent's questions and cites), which PyYAML builds through a
+        # generator. Kept by node as PyYAML does, so that an alias shares the list instead of copying it.
+        if node.__class__ is yaml.SequenceNode and node.tag == _SEQ_TAG and _plain_texts(node):
+            texts = self.constructed_objects.get(node)
+            if texts is None:
+                texts = self.constructed_objects[node] = [item.value for item in node.value]
+            return texts
         return super().construct_object(node, deep=deep)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -46,7 +60,13 @@ class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
             if key in key_lines:
                 raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
             key_lines[key] = key_node.start_mark.line + 1
-        mapping: dict[Any, Any] = super().construct_mapping(node, deep=True)
+        mapping: dict[Any, Any]
+        if len(key_lines) == len(node.value) and all(key_node.tag != _VALUE_TAG for key_node, _ in node.value):
+            # no `<<` or `=` key for PyYAML to resolve: the values of the keys just built, as PyYAML would pair them
+            pairs = zip(key_lines, node.value, strict=True)
+            mapping = {key: self.construct_object(value, deep=True) for key, (_, value) in pairs}
+        else:
+            mapping = super().construct_mapping(node, deep=True)
         mapping[LINE_KEY] = node.start_mark.line + 1
         mapping[KEY_LINES] = key_lines
         return mapping
