@@ -111,7 +111,9 @@ class Chatbot:
             return self._safety_reply(hit, cleaned), context
 
         rest = self.index.after_smalltalk(normalise(cleaned))
-        if rest is not None:  # "hi! is fibro autoimmune?": the question, not the greeting, wants the answer
+        # "hi! is fibro autoimmune?": the question, not the greeting, wants the answer; but "ta, that's useful"
+        # is thanks through and through, not a follow-up on "that" (unlike "thanks! and how does it work?")
+        if rest is not None and ("?" in cleaned or not self._is_smalltalk(self.index.rank(self.index.analyse(rest)))):
             reply, after = self.answer(rest, context)
             if reply.kind in ("answer", "clarify"):
                 return reply, after

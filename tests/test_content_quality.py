@@ -65,6 +65,16 @@ def test_every_smalltalk_example_gets_its_own_reply(default_bot: Chatbot) -> Non
     assert not misses, "\n".join(misses)
 
 
+def test_thanks_after_an_answer_is_thanks_unless_it_asks_more(default_bot: Chatbot) -> None:
+    """'that' in "ta, that's useful" is not a follow-up; "thanks! and how does it work?" is one."""
+    conversation = default_bot.conversation()
+    conversation.ask("what is humira for")
+    assert conversation.ask("ta, that's useful").intent == "thanks"
+    conversation = default_bot.conversation()
+    conversation.ask("what is LDN")
+    assert conversation.ask("thanks! and how does it work?").citations[0].section[-1] == "How LDN Works"
+
+
 def test_every_out_of_scope_example_falls_back(default_bot: Chatbot) -> None:
     """An out-of-scope example answered with a passage would be a quote that merely shares words."""
     misses = [

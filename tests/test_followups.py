@@ -95,3 +95,4 @@ def test_why_stays_with_the_last_section_when_its_topic_is_a_word_most_sections_
     """"why not?" borrows the last topic whole; that one common word must not make it "too vague"."""
     assert compost_bot.ask("compost?").kind == "fallback"  # on its own, one word all sections share is too vague
     assert _leaf(compost_bot, "does compost feed the soil", "why not?") == ["what-compost-is", "what-compost-is"]
+
