@@ -1,7 +1,8 @@
 """Chatbot: loads the knowledge once, then answers questions as a pure function of (question, context).
 
-The order on every turn is fixed: clean the input, safety first, then follow-up resolution, retrieval
-and the decision between answer, clarify, smalltalk and fallback.
+The order on every turn is fixed: clean the input, safety first, then a greeting set aside ("hi! is …"),
+follow-up resolution, retrieval and the decision between answer, clarify, smalltalk and fallback; a long
+message that finds nothing as a whole gets a second look at its question sentence.
 """
 
 from __future__ import annotations
@@ -110,13 +111,9 @@ class Chatbot:
         if hit is not None:  # safety first: before any retrieval, and the context stays as it was
             return self._safety_reply(hit, cleaned), context
 
-        rest = self.index.after_smalltalk(normalise(cleaned))
-        # "hi! is fibro autoimmune?": the question, not the greeting, wants the answer; but "ta, that's useful"
-        # is thanks through and through, not a follow-up on "that" (unlike "thanks! and how does it work?")
-        if rest is not None and ("?" in cleaned or not self._is_smalltalk(self.index.rank(self.index.analyse(rest)))):
-            reply, after = self.answer(rest, context)
-            if reply.kind in ("answer", "clarify"):
-                return reply, after
+        after_greeting = self._after_greeting(cleaned, context)
+        if after_greeting is not None:
+            return after_greeting
         analysis = self.index.analyse(cleaned)
         ranked = self.index.rank(analysis)
         resolved, followup_topic = analysis, None
@@ -127,11 +124,10 @@ class Chatbot:
         )
         if not smalltalk_first:  # "thanks" after an answer is thanks; "how does it work?" is a follow-up
             resolved, followup_topic = self.followups.resolve(cleaned, analysis, context, ranked, ANSWER_THRESHOLD)
-        last_section = context.section if followup_topic and context.section in self.index.sections else None
-        leans_wholly = last_section is not None and not analysis.terms
-        if last_section is not None and leans_wholly:
+        leans_wholly = bool(followup_topic) and context.section in self.index.sections and not analysis.terms
+        if leans_wholly and context.section is not None:
             # "why?", "why not?": nothing but the lean on the last turn, so stay with the last section
-            ranked = [Scored(last_section, FOLLOWUP_SAME_SECTION_SCORE, "follow-up on the last answer")]
+            ranked = [Scored(context.section, FOLLOWUP_SAME_SECTION_SCORE, "follow-up on the last answer")]
         elif resolved is not analysis:
             leaning = self.index.rank(resolved)
             # "what about X?" may borrow the last question's aspect; finding only the last answer again means no
@@ -142,11 +138,7 @@ class Chatbot:
         # a topic borrowed whole may be one common word ("autoimmune"); it was clear enough to answer last turn
         reply, chosen = self._decide(resolved, ranked, judge_vagueness=not leans_wholly)
         if reply.kind == "fallback" and reply.intent is None and not leans_wholly:
-            focused = self._question_sentence(cleaned, analysis)
-            if focused is not None:
-                second, second_chosen = self._decide(focused, self.index.rank(focused))
-                if second.kind == "answer" or (second.kind == "fallback" and second.intent is not None):
-                    reply, chosen, resolved = second, second_chosen, focused
+            reply, chosen, resolved = self._from_question_sentence(cleaned, analysis) or (reply, chosen, resolved)
         if note:
             reply = _with_note(reply, note)
         if followup_topic and reply.kind == "answer":
@@ -154,6 +146,28 @@ class Chatbot:
         answered = chosen.key if reply.kind == "answer" and chosen is not None else None
         intent = self._intent_of(chosen) if answered is not None and chosen is not None else None
         return reply, self.followups.next_context(context, resolved, answered, intent)
+
+    def _after_greeting(self, cleaned: str, context: Context) -> tuple[Reply, Context] | None:
+        """The answer to what follows a greeting or thanks ("hi! is fibro autoimmune?"), if it has one.
+
+        "ta, that's useful" is thanks through and through, not a follow-up on "that"; "thanks! and how does
+        it work?" asks something."""
+        rest = self.index.after_smalltalk(normalise(cleaned))
+        if rest is None or ("?" not in cleaned and self._is_smalltalk(self.index.rank(self.index.analyse(rest)))):
+            return None
+        reply, after = self.answer(rest, context)
+        return (reply, after) if reply.kind in ("answer", "clarify") else None
+
+    def _from_question_sentence(self, text: str, analysis: Analysis) -> tuple[Reply, Scored | None, Analysis] | None:
+        """For a story that found no source as a whole: its question sentence's answer, or its out-of-scope
+        decline, with what was chosen and the analysis it came from; None when that finds nothing either."""
+        focused = self._question_sentence(text, analysis)
+        if focused is None:
+            return None
+        reply, chosen = self._decide(focused, self.index.rank(focused))
+        if reply.kind == "answer" or (reply.kind == "fallback" and reply.intent is not None):
+            return reply, chosen, focused
+        return None
 
     def _question_sentence(self, text: str, analysis: Analysis) -> Analysis | None:
         """A message that tells a story around its question: the question sentence alone, with the subject
