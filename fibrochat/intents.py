@@ -134,6 +134,18 @@ def _words(value: Any, where: str, line: int | None, what: str) -> frozenset[str
     return frozenset(normalise(word) for word in _texts(value, where, line, f"lexicon {what!r}"))
 
 
+def _stopwords(value: Any, where: str, line: int | None) -> frozenset[str]:
+    """Single words only: each is dropped from every question, so "right now" would quietly drop "right"."""
+    words = _words(value, where, line, "stopwords")
+    phrase = next((word for word in sorted(words) if " " in word), None)
+    if phrase is not None:
+        raise ContentError(
+            where, line, f"lexicon stopwords are single words, and {phrase!r} is not: list each of its words apart "
+            "if each carries no meaning on its own"
+        )
+    return words
+
+
 def _lexicon(data: Any, where: str, fallback_line: int | None) -> Lexicon:
     line = line_of(data, fallback_line)
     data = checked_mapping(
@@ -150,7 +162,9 @@ def _lexicon(data: Any, where: str, fallback_line: int | None) -> Lexicon:
     return Lexicon(
         synonyms=_phrase_map(data["synonyms"], where, line, "synonyms") if "synonyms" in data else (),
         expansions=_phrase_map(data["expansions"], where, line, "expansions") if "expansions" in data else (),
-        stopwords=_words(data["stopwords"], where, line, "stopwords") if "stopwords" in data else frozenset(),
+        stopwords=_stopwords(data["stopwords"], where, line_of_key(data, "stopwords", line))
+        if "stopwords" in data
+        else frozenset(),
         topics=tuple(topics),
         followup_cues=_words(data["followup_cues"], where, line, "followup_cues")
         if "followup_cues" in data

@@ -335,6 +335,7 @@ def test_a_list_or_mapping_as_key(tmp_path: Path) -> None:
         ("lexicon: [a, b]\n", "'lexicon' must be a mapping"),
         ("lexicon:\n  synonyms: [a, b]\n", "synonyms must map a word"),
         ("lexicon:\n  stopwords: 3\n", "'stopwords'"),
+        ("lexicon:\n  stopwords: [the, right now]\n", "stopwords are single words, and 'right now' is not"),
         ("lexicon:\n  colours: [red]\n", "unknown key 'colours' in lexicon"),
         ("lexicon:\n  synonyms:\n    word: ['!!!']\n", "has no letters or digits"),
         ("questions: [hi]\n", "unknown top-level key 'questions'"),
