@@ -12,14 +12,16 @@ from .model import Context, Intent
 
 MAX_ASPECT_TERMS = 4  # words of the last question that "what about X?" may borrow
 MAX_OWN_TERMS = 3  # a "what about X?" with more words of its own than this is a question of its own
+LEAN_MARGIN = 0.15  # "it" means the last subject only when that subject answers clearly better than the own words
 
 
 class FollowUps:
     """Reads the lexicon's topics and follow-up cues against one index."""
 
-    def __init__(self, index: Index, cues: frozenset[str]) -> None:
+    def __init__(self, index: Index, cues: frozenset[str], pronouns: frozenset[str] = frozenset()) -> None:
         self.index = index
         self._cues = cues
+        self._pronouns = pronouns
         self._cue_terms = frozenset(term for _, topic_cues in index.topics for cue in topic_cues for term in cue)
 
     def topic_of(self, analysis: Analysis) -> str | None:
@@ -49,9 +51,15 @@ class FollowUps:
             specific = [t for t in analysis.terms if t not in self.index.generic and t in self.index.vocabulary]
             if analysis.unknown and not has_cue:
                 return analysis, None
-            own_answer = max((s.score for s in ranked if s.key.startswith(SECTION_PREFIX)), default=0.0)
+            own_answer = _best_section(ranked)
+            leaning = self.index.analyse(f"{text} {context.topic}")
             if len(specific) <= 1 or (has_cue and len(specific) <= 2 and own_answer < threshold):
-                return self.index.analyse(f"{text} {context.topic}"), context.topic
+                return leaning, context.topic
+            # "what has it been used for so far?": "it" points back at the last subject, unless the
+            # question's own words answer it about as well as that subject does
+            points_back = not self._pronouns.isdisjoint(analysis.normalised.split()) and len(specific) <= MAX_OWN_TERMS
+            if points_back and _best_section(self.index.rank(leaning)) > own_answer + LEAN_MARGIN:
+                return leaning, context.topic
             return analysis, None
         if topic != context.topic and has_cue and context.aspect:
             own = [t for t in analysis.terms if t not in self.index.generic]
@@ -72,3 +80,7 @@ class FollowUps:
         )
         aspect = tuple(t for t in analysis.terms if t not in self._cue_terms)[:MAX_ASPECT_TERMS]
         return Context(topic, answered, aspect, context.turns + 1)
+
+
+def _best_section(ranked: list[Scored]) -> float:
+    return max((s.score for s in ranked if s.key.startswith(SECTION_PREFIX)), default=0.0)

@@ -123,7 +123,7 @@ class Reply:
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
-    """Words as data: synonyms folded to one spelling, brand expansions, stop words, follow-up cues."""
+    """Words as data: synonyms folded to one spelling, brand expansions, stop words, follow-up cues, pronouns."""
 
     synonyms: tuple[tuple[str, str], ...] = ()
     expansions: tuple[tuple[str, str], ...] = ()
@@ -131,6 +131,7 @@ class Lexicon:
     topics: tuple[tuple[str, tuple[str, ...]], ...] = ()
     followup_cues: frozenset[str] = frozenset()
     generic: frozenset[str] = frozenset()
+    pronouns: frozenset[str] = frozenset()  # words that point back at the last subject: it, they, that…
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,7 +65,7 @@ def _prepare(knowledge: Knowledge) -> Prepared:
         knowledge=knowledge,
         messages=messages,
         index=index,
-        followups=FollowUps(index, frozenset(knowledge.lexicon.followup_cues)),
+        followups=FollowUps(index, knowledge.lexicon.followup_cues, knowledge.lexicon.pronouns),
         safety=safety,
         primary_intents=primary_intents,
         starting_points=starting_points,

@@ -75,6 +75,14 @@ def test_thanks_after_an_answer_is_thanks_unless_it_asks_more(default_bot: Chatb
     assert conversation.ask("thanks! and how does it work?").citations[0].section[-1] == "How LDN Works"
 
 
+def test_it_means_the_last_subject_when_the_question_says_little_else(default_bot: Chatbot) -> None:
+    """"used" and "far" alone would find LDN; "it" is the stem cell therapy just answered."""
+    conversation = default_bot.conversation()
+    conversation.ask("stem cell therapy")
+    reply = conversation.ask("what has it been used for so far")
+    assert reply.citations[0].section[-1] == "How Stem Cell Therapy Works"
+
+
 def test_every_out_of_scope_example_falls_back(default_bot: Chatbot) -> None:
     """An out-of-scope example answered with a passage would be a quote that merely shares words."""
     misses = [

@@ -96,3 +96,11 @@ def test_why_stays_with_the_last_section_when_its_topic_is_a_word_most_sections_
     assert compost_bot.ask("compost?").kind == "fallback"  # on its own, one word all sections share is too vague
     assert _leaf(compost_bot, "does compost feed the soil", "why not?") == ["what-compost-is", "what-compost-is"]
 
+
+
+def test_a_pronoun_question_whose_own_words_answer_it_stays_its_own(garden_bot: Chatbot) -> None:
+    """"they" could be the tomatoes, but copper tape is what the slugs section is about."""
+    assert _leaf(garden_bot, "how often should i water tomatoes", "do they need copper tape") == [
+        "how-often-to-water-tomatoes",
+        "slugs-and-snails",
+    ]
