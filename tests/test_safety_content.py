@@ -150,6 +150,8 @@ EMERGENCY = [
     "i've got a raging fever and chills since starting rinvoq",
     "on actemra and now a very high temperature",
     "this rash is spreading really fast",
+    "my 4 year old swallowed a few of my tablets",
+    "our puppy chewed through my pill packet",
 ]
 
 MEDICINE = [
@@ -213,6 +215,8 @@ MEDICINE = [
 ]
 
 ORDINARY = [
+    "my friend took ldn and it helped her",
+    "my mum took her tablets this morning as usual",
     "is there no point going on ldn if it takes months",
     "i take all my tablets with food",
     "can biologics cause a fever",
