@@ -31,6 +31,7 @@ MAX_QUESTION_CHARS = 1000
 
 ANSWER_THRESHOLD = 0.40
 SMALLTALK_THRESHOLD = 0.6
+SURE_AFTER_GREETING = 0.9  # what follows a greeting without a question mark is answered only this surely
 EXACT_SCORE = 0.99  # a message that is one of the curated examples, word for word
 CLARIFY_MARGIN = 0.005  # closer than this, two sections under different headings: ask which was meant
 FOLLOWUP_SAME_SECTION_SCORE = 0.7  # "why?" leans wholly on the last answer: sure of the section, not of the need
@@ -156,7 +157,9 @@ class Chatbot:
         if rest is None or ("?" not in cleaned and self._is_smalltalk(self.index.rank(self.index.analyse(rest)))):
             return None
         reply, after = self.answer(rest, context)
-        return (reply, after) if reply.kind in ("answer", "clarify") else None
+        if reply.kind not in ("answer", "clarify") or ("?" not in cleaned and reply.confidence < SURE_AFTER_GREETING):
+            return None  # "good morning, I hope you are keeping well" is a greeting, not a question about hope
+        return reply, after
 
     def _from_question_sentence(self, text: str, analysis: Analysis) -> tuple[Reply, Scored | None, Analysis] | None:
         """For a story that found no source as a whole: its question sentence's answer, or its out-of-scope

@@ -75,6 +75,12 @@ def test_thanks_after_an_answer_is_thanks_unless_it_asks_more(default_bot: Chatb
     assert conversation.ask("thanks! and how does it work?").citations[0].section[-1] == "How LDN Works"
 
 
+def test_a_greeting_with_pleasantries_is_a_greeting_and_with_a_question_an_answer(default_bot: Chatbot) -> None:
+    """"hope" is in the introduction, but "I hope you are keeping well" after a greeting is not a question."""
+    assert default_bot.ask("Good morning. I hope you are keeping well.").intent == "greeting"
+    assert default_bot.ask("hello, what are biologics").citations[0].section[-1] == "How Biologics Work"
+
+
 def test_it_means_the_last_subject_when_the_question_says_little_else(default_bot: Chatbot) -> None:
     """"used" and "far" alone would find LDN; "it" is the stem cell therapy just answered."""
     conversation = default_bot.conversation()
