@@ -52,14 +52,15 @@ class FollowUps:
             if analysis.unknown and not has_cue:
                 return analysis, None
             own_answer = _best_section(ranked)
-            leaning = self.index.analyse(f"{text} {context.topic}")
+            leaning_text = f"{text} {context.topic}"
             if len(specific) <= 1 or (has_cue and len(specific) <= 2 and own_answer < threshold):
-                return leaning, context.topic
+                return self.index.analyse(leaning_text), context.topic
             # "what has it been used for so far?": "it" points back at the last subject, unless the
             # question's own words answer it about as well as that subject does
-            points_back = not self._pronouns.isdisjoint(analysis.normalised.split()) and len(specific) <= MAX_OWN_TERMS
-            if points_back and _best_section(self.index.rank(leaning)) > own_answer + LEAN_MARGIN:
-                return leaning, context.topic
+            if len(specific) <= MAX_OWN_TERMS and not self._pronouns.isdisjoint(analysis.normalised.split()):
+                leaning = self.index.analyse(leaning_text)
+                if _best_section(self.index.rank(leaning)) > own_answer + LEAN_MARGIN:
+                    return leaning, context.topic
             return analysis, None
         if topic != context.topic and has_cue and context.aspect:
             own = [t for t in analysis.terms if t not in self.index.generic]
