@@ -13,15 +13,23 @@ from .model import Context, Intent
 MAX_ASPECT_TERMS = 4  # words of the last question that "what about X?" may borrow
 MAX_OWN_TERMS = 3  # a "what about X?" with more words of its own than this is a question of its own
 LEAN_MARGIN = 0.15  # "it" means the last subject only when that subject answers clearly better than the own words
+SWAP_MARGIN = 0.2  # "what about X?" is the last question asked of X unless X's own words answer clearly better
 
 
 class FollowUps:
     """Reads the lexicon's topics and follow-up cues against one index."""
 
-    def __init__(self, index: Index, cues: frozenset[str], pronouns: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        index: Index,
+        cues: frozenset[str],
+        pronouns: frozenset[str] = frozenset(),
+        swap_cues: frozenset[str] = frozenset(),
+    ) -> None:
         self.index = index
         self._cues = cues
         self._pronouns = pronouns
+        self._swap_cues = swap_cues
         self._cue_terms = frozenset(term for _, topic_cues in index.topics for cue in topic_cues for term in cue)
 
     def topic_of(self, analysis: Analysis) -> str | None:
@@ -31,8 +39,7 @@ class FollowUps:
 
     def has_cue(self, analysis: Analysis) -> bool:
         """Whether the question leans on an earlier one ("it", "they", "what about…")."""
-        padded = f" {analysis.normalised} "
-        return any(f" {cue} " in padded for cue in self._cues)
+        return _says_any(analysis, self._cues)
 
     def resolve(
         self, text: str, analysis: Analysis, context: Context, ranked: list[Scored], threshold: float
@@ -55,6 +62,12 @@ class FollowUps:
             leaning_text = f"{text} {context.topic}"
             if len(specific) <= 1 or (has_cue and len(specific) <= 2 and own_answer < threshold):
                 return self.index.analyse(leaning_text), context.topic
+            # "can a blood test show fibro?" then "what about lupus or RA?": the last question asked again, of
+            # lupus or RA (the longer reading scores lower, so it needs only to come near the own words' score)
+            if len(specific) <= MAX_OWN_TERMS and context.aspect and _says_any(analysis, self._swap_cues):
+                swapped = self.index.analyse(f"{' '.join(context.aspect)} {leaning_text}")
+                if _best_section(self.index.rank(swapped)) >= own_answer - SWAP_MARGIN:
+                    return swapped, context.topic
             # "what has it been used for so far?": "it" points back at the last subject, unless the
             # question's own words answer it about as well as that subject does
             if len(specific) <= MAX_OWN_TERMS and not self._pronouns.isdisjoint(analysis.normalised.split()):
@@ -81,6 +94,11 @@ class FollowUps:
         )
         aspect = tuple(t for t in analysis.terms if t not in self._cue_terms)[:MAX_ASPECT_TERMS]
         return Context(topic, answered, aspect, context.turns + 1)
+
+
+def _says_any(analysis: Analysis, cues: frozenset[str]) -> bool:
+    padded = f" {analysis.normalised} "
+    return any(f" {cue} " in padded for cue in cues)
 
 
 def _best_section(ranked: list[Scored]) -> float:

@@ -21,7 +21,7 @@ from .yamlfile import load_yaml
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _KINDS: tuple[IntentKind, ...] = ("faq", "smalltalk", "safety", "unanswerable")
 _INTENT_KEYS = {"id", "kind", "questions", "cites", "lead", "response", "suggestions", "topic"}
-_LEXICON_KEYS = {"synonyms", "expansions", "stopwords", "topics", "followup_cues", "generic", "pronouns"}
+_LEXICON_KEYS = {"synonyms", "expansions", "stopwords", "topics", "followup_cues", "generic", "pronouns", "swap_cues"}
 _TOP_KEYS = {"intents", "lexicon"}
 
 ExtraSection = Callable[[Any, str, int | None], None]
@@ -171,6 +171,7 @@ def _lexicon(data: Any, where: str, fallback_line: int | None) -> Lexicon:
         else frozenset(),
         generic=_words(data["generic"], where, line, "generic") if "generic" in data else frozenset(),
         pronouns=_words(data["pronouns"], where, line, "pronouns") if "pronouns" in data else frozenset(),
+        swap_cues=_words(data["swap_cues"], where, line, "swap_cues") if "swap_cues" in data else frozenset(),
     )
 
 
@@ -229,6 +230,7 @@ def merge_lexicons(lexicons: list[Lexicon]) -> Lexicon:
         followup_cues=frozenset(word for lex in lexicons for word in lex.followup_cues),
         generic=frozenset(word for lex in lexicons for word in lex.generic),
         pronouns=frozenset(word for lex in lexicons for word in lex.pronouns),
+        swap_cues=frozenset(word for lex in lexicons for word in lex.swap_cues),
     )
 
 

@@ -123,7 +123,7 @@ class Reply:
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
-    """Words as data: synonyms folded to one spelling, brand expansions, stop words, follow-up cues, pronouns."""
+    """Words as data: synonyms, brand expansions, stop words, topics, follow-up cues, pronouns, swap cues."""
 
     synonyms: tuple[tuple[str, str], ...] = ()
     expansions: tuple[tuple[str, str], ...] = ()
@@ -132,6 +132,7 @@ class Lexicon:
     followup_cues: frozenset[str] = frozenset()
     generic: frozenset[str] = frozenset()
     pronouns: frozenset[str] = frozenset()  # words that point back at the last subject: it, they, that…
+    swap_cues: frozenset[str] = frozenset()  # ask the last question again of something else: what about…
 
 
 @dataclass(frozen=True, slots=True)

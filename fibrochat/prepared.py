@@ -65,7 +65,9 @@ def _prepare(knowledge: Knowledge) -> Prepared:
         knowledge=knowledge,
         messages=messages,
         index=index,
-        followups=FollowUps(index, knowledge.lexicon.followup_cues, knowledge.lexicon.pronouns),
+        followups=FollowUps(
+            index, knowledge.lexicon.followup_cues, knowledge.lexicon.pronouns, knowledge.lexicon.swap_cues
+        ),
         safety=safety,
         primary_intents=primary_intents,
         starting_points=starting_points,

@@ -89,6 +89,14 @@ def test_it_means_the_last_subject_when_the_question_says_little_else(default_bo
     assert reply.citations[0].section[-1] == "How Stem Cell Therapy Works"
 
 
+def test_what_about_asks_the_last_question_of_other_diseases(default_bot: Chatbot) -> None:
+    """Lupus and RA alone find the classification section; after a blood-test question they ask about blood tests."""
+    conversation = default_bot.conversation()
+    conversation.ask("could a blood test tell whether I've got fibro")
+    reply = conversation.ask("and what about with RA or lupus")
+    assert reply.citations[0].section[-1] == "Lack of a Clear Biomarker"
+
+
 def test_every_out_of_scope_example_falls_back(default_bot: Chatbot) -> None:
     """An out-of-scope example answered with a passage would be a quote that merely shares words."""
     misses = [

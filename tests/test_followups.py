@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from fibrochat import Chatbot
 
 
@@ -103,4 +105,54 @@ def test_a_pronoun_question_whose_own_words_answer_it_stays_its_own(garden_bot: 
     assert _leaf(garden_bot, "how often should i water tomatoes", "do they need copper tape") == [
         "how-often-to-water-tomatoes",
         "slugs-and-snails",
+    ]
+
+
+_CLINIC_DOC = """---
+title: Clinic Notes
+source: Test fixture
+note: Made up for tests.
+---
+
+## Tests
+
+### Blood Tests
+
+A blood test cannot show a sprain. Gout and anaemia are different: blood tests can find them.
+
+### Gout and Anaemia
+
+Gout gives painful joints and anaemia gives tiredness.
+"""
+
+_CLINIC_LEXICON = """lexicon:
+  stopwords: [a, an, can, show, what, about, or, and, the, does, give, gives]
+  followup_cues: [what about, and]
+  swap_cues: [what about]
+"""
+
+
+@pytest.fixture(scope="module")
+def clinic_bot(tmp_path_factory: pytest.TempPathFactory) -> Chatbot:
+    """Two sections that both name gout: one answers "gout?", the other "can a blood test show gout?"."""
+    folder = tmp_path_factory.mktemp("clinic")
+    (folder / "docs").mkdir()
+    (folder / "intents").mkdir()
+    (folder / "docs" / "clinic.md").write_text(_CLINIC_DOC, encoding="utf-8")
+    (folder / "intents" / "lexicon.yaml").write_text(_CLINIC_LEXICON, encoding="utf-8")
+    return Chatbot.from_paths(documents=[folder / "docs"], intents=[folder / "intents"])
+
+
+def test_what_about_asks_the_last_question_again_of_something_else(clinic_bot: Chatbot) -> None:
+    assert _leaf(clinic_bot, "gout or anaemia?") == ["gout-and-anaemia"]
+    assert _leaf(clinic_bot, "can a blood test show a sprain", "what about gout or anaemia?") == [
+        "blood-tests",
+        "blood-tests",
+    ]
+
+
+def test_what_about_keeps_the_section_its_own_words_outweigh_the_last_question_for(clinic_bot: Chatbot) -> None:
+    assert _leaf(clinic_bot, "can a blood test show a sprain", "what about painful joints and tiredness?") == [
+        "blood-tests",
+        "gout-and-anaemia",
     ]

@@ -103,6 +103,18 @@ def test_yes_no_on_off_stay_strings(tmp_path: Path) -> None:
     assert loaded.lexicon.stopwords == frozenset({"on", "off", "yes", "no"})
 
 
+def test_follow_up_word_lists_load_normalised(tmp_path: Path) -> None:
+    loaded = load(tmp_path, """
+        lexicon:
+          followup_cues: [it, What About]
+          pronouns: [it]
+          swap_cues: [What About, how about]
+        """)
+    assert loaded.lexicon.followup_cues == frozenset({"it", "what about"})
+    assert loaded.lexicon.pronouns == frozenset({"it"})
+    assert loaded.lexicon.swap_cues == frozenset({"what about", "how about"})
+
+
 def test_true_and_false_are_booleans_and_refused_as_text(tmp_path: Path) -> None:
     error = fails(tmp_path, """
         intents:
