@@ -97,6 +97,12 @@ def test_what_about_asks_the_last_question_of_other_diseases(default_bot: Chatbo
     assert reply.citations[0].section[-1] == "Lack of a Clear Biomarker"
 
 
+def test_a_treatment_that_helped_someone_else_but_not_me_is_about_variability(default_bot: Chatbot) -> None:
+    """The story names LDN, but what it asks is why one treatment helps one person and not another."""
+    reply = default_bot.ask("my cousin swears LDN sorted her fibro out but it did nothing for me, how come?")
+    assert reply.citations[0].section[-1] == "Variability in Patient Response"
+
+
 def test_every_out_of_scope_example_falls_back(default_bot: Chatbot) -> None:
     """An out-of-scope example answered with a passage would be a quote that merely shares words."""
     misses = [
