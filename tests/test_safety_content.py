@@ -106,6 +106,8 @@ CRISIS = [
 ]
 
 EMERGENCY = [
+    "LDN was given to my 5 year old by mistake",
+    "the pharmacy gave my mum the wrong medicine in error",
     "my chest hurts really bad",
     "i have crushing pain in my chest",
     "chest pain spreading to my jaw",
@@ -155,6 +157,8 @@ EMERGENCY = [
 ]
 
 MEDICINE = [
+    "is LDN safe for my daughter",
+    "humira for my teenage son?",
     "how much ldn should i take",
     "what dose of ldn is right for me",
     "how many mg of naltrexone do i need",
@@ -215,6 +219,9 @@ MEDICINE = [
 ]
 
 ORDINARY = [
+    "LDN worked wonders for my friend but not for me, why?",
+    "biologics really helped my sister with her RA",
+    "I gave my friend the article by mistake",
     "my friend took ldn and it helped her",
     "my mum took her tablets this morning as usual",
     "is there no point going on ldn if it takes months",
