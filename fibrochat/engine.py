@@ -39,6 +39,11 @@ MAX_PASSAGES = 3
 FURTHER_READING_THRESHOLD = 0.5  # a safety reply names a general section only when it is clearly on topic
 MAX_FURTHER_READING = 2
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_CLAUSE_END = re.compile(r"(?<=[.!?,;:])\s+|\s+[-\u2013\u2014]+\s+")  # after a comma, or a dash between spaces
+_QUESTION_OPENERS = frozenset(  # the words an English question clause opens with
+    {"is", "are", "does", "do", "did", "can", "could", "will", "would", "should", "has", "have"}
+    | {"how", "what", "why", "which", "when", "where", "who"}
+)
 _CALIBRATION = (-2.0, 4.9, 4.6)  # intercept, score, margin (see _confidence)
 
 
@@ -174,14 +179,20 @@ class Chatbot:
 
     def _question_sentence(self, text: str, analysis: Analysis) -> Analysis | None:
         """A message that tells a story around its question: the question sentence alone, with the subject
-        the story named ("my group swears by LDN. Is there any evidence behind it?"). None when the message is
-        one sentence, or none of its sentences ends with a question mark."""
+        the story named ("my group swears by LDN. Is there any evidence behind it?"). A story told in one
+        sentence that names a subject gives its last clause that opens like a question ("my sister wants stem
+        cell injections abroad, is there any evidence it works"). None when neither is there."""
         sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
         asked = [s for s in sentences if s.rstrip().endswith("?")]
-        if len(sentences) < 2 or not asked:
-            return None
-        question = asked[-1]
         topic = self.followups.topic_of(analysis)
+        if len(sentences) >= 2 and asked:
+            question = asked[-1]
+        else:
+            clauses = [c for c in _CLAUSE_END.split(text) if c.strip()]
+            opened = [c for c in clauses if c.split(None, 1)[0].lower() in _QUESTION_OPENERS]
+            if topic is None or len(clauses) < 2 or not opened:
+                return None
+            question = opened[-1]
         own = self.index.analyse(question)
         if topic is not None and self.followups.topic_of(own) is None:
             return self.index.analyse(f"{question} {topic}")

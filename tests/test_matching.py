@@ -86,6 +86,15 @@ def test_a_story_whose_question_is_out_of_scope_still_declines(garden_bot: Chatb
     assert garden_bot.ask(f"{STORY} She is very proud.").kind == "fallback"  # no question sentence
 
 
+def test_a_one_sentence_story_is_answered_from_its_question_clause(garden_bot: Chatbot) -> None:
+    """No sentence of its own and no question mark: the last clause that opens like a question, with the subject."""
+    story = "my neighbour moved in last spring and her whole veg patch was ruined by slugs overnight"
+    reply = garden_bot.ask(f"{story}, what keeps them away from lettuce")
+    assert reply.kind == "answer"
+    assert reply.citations[0].anchor == "slugs-and-snails"
+    assert garden_bot.ask(f"{story}, which was sad").kind == "fallback"  # a clause that asks nothing finds nothing
+
+
 def test_a_greeting_before_a_question_does_not_hide_the_question(garden_bot: Chatbot) -> None:
     assert garden_bot.ask("hi! how often should i water tomatoes?").citations[0].anchor == "how-often-to-water-tomatoes"
     assert garden_bot.ask("hi overwatering").citations[0].anchor == "signs-of-overwatering"
