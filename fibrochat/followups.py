@@ -13,6 +13,7 @@ from .model import Context, Intent
 MAX_ASPECT_TERMS = 4  # words of the last question that "what about X?" may borrow
 MAX_OWN_TERMS = 3  # a "what about X?" with more words of its own than this is a question of its own
 LEAN_MARGIN = 0.15  # "it" means the last subject only when that subject answers clearly better than the own words
+OWN_SURE = 0.9  # a question whose own words score this well is a new question, whatever cue it has
 SWAP_MARGIN = 0.2  # "what about X?" is the last question asked of X unless X's own words answer clearly better
 
 
@@ -60,7 +61,13 @@ class FollowUps:
                 return analysis, None
             own_answer = _best_section(ranked)
             leaning_text = f"{text} {context.topic}"
-            if len(specific) <= 1 or (has_cue and len(specific) <= 2 and own_answer < threshold):
+            # "is fibro autoimmune then?": one word, but one that answers surely, and nothing points back
+            stands_alone = (
+                len(specific) == 1 and own_answer >= OWN_SURE and self._pronouns.isdisjoint(analysis.normalised.split())
+            )
+            if not stands_alone and (
+                len(specific) <= 1 or (has_cue and len(specific) <= 2 and own_answer < threshold)
+            ):
                 return self.index.analyse(leaning_text), context.topic
             # "can a blood test show fibro?" then "what about lupus or RA?": the last question asked again, of
             # lupus or RA (the longer reading scores lower, so it needs only to come near the own words' score)

@@ -103,6 +103,14 @@ def test_a_treatment_that_helped_someone_else_but_not_me_is_about_variability(de
     assert reply.citations[0].section[-1] == "Variability in Patient Response"
 
 
+def test_the_core_question_in_a_conversation_is_answered_as_on_its_own(default_bot: Chatbot) -> None:
+    """"then" marks a follow-up, but the conversation's subject must not pull the core question elsewhere."""
+    conversation = default_bot.conversation()
+    conversation.ask("what does this article cover")
+    reply = conversation.ask("so is fibromyalgia autoimmune then?")
+    assert reply.citations[0].section[-1] == "Is Fibromyalgia an Autoimmune Condition?"
+
+
 def test_every_out_of_scope_example_falls_back(default_bot: Chatbot) -> None:
     """An out-of-scope example answered with a passage would be a quote that merely shares words."""
     misses = [

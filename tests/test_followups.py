@@ -125,9 +125,13 @@ A blood test cannot show a sprain. Gout and anaemia are different: blood tests c
 Gout gives painful joints and anaemia gives tiredness.
 """
 
-_CLINIC_LEXICON = """lexicon:
-  stopwords: [a, an, can, show, what, about, or, and, the, does, give, gives]
-  followup_cues: [what about, and]
+_CLINIC_LEXICON = """intents:
+  - id: gout
+    questions: [what is gout]
+    cites: [gout-and-anaemia]
+lexicon:
+  stopwords: [a, an, can, show, what, is, about, or, and, the, does, give, gives, then]
+  followup_cues: [what about, and, then]
   swap_cues: [what about]
 """
 
@@ -153,6 +157,14 @@ def test_what_about_asks_the_last_question_again_of_something_else(clinic_bot: C
 
 def test_what_about_keeps_the_section_its_own_words_outweigh_the_last_question_for(clinic_bot: Chatbot) -> None:
     assert _leaf(clinic_bot, "can a blood test show a sprain", "what about painful joints and tiredness?") == [
+        "blood-tests",
+        "gout-and-anaemia",
+    ]
+
+
+def test_a_question_its_own_words_answer_surely_is_new_whatever_its_cue(clinic_bot: Chatbot) -> None:
+    """"then" is a follow-up cue, but "what is gout then?" is a whole question of its own."""
+    assert _leaf(clinic_bot, "can a blood test show a sprain", "what is gout then?") == [
         "blood-tests",
         "gout-and-anaemia",
     ]
