@@ -6,6 +6,7 @@ stem, fold synonyms to one spelling, add brand classes, drop stop words.
 
 from __future__ import annotations
 
+import re
 import zlib
 from array import array
 from bisect import bisect_left
@@ -20,6 +21,7 @@ from .model import Lexicon
 from .text import StemCache, normalise, stem
 from .text import words as text_words
 
+_HELD_LETTER = re.compile(r"([a-z])\1{2,}")  # one letter three or more times: no English word has that
 _MIN_CORRECTED = 5  # shorter words are too easily "corrected" into another word
 _SYNONYM_ROUNDS = 3  # synonyms fold again until nothing changes, at most this often
 
@@ -119,6 +121,15 @@ class Analyzer:
         best = process.extractOne(word, sorted(near), scorer=OSA.distance, score_cutoff=max_edits)
         return str(best[0]) if best is not None else None
 
+    def _unstretched(self, word: str) -> str | None:
+        """The known word a held letter stretches ("goood" → "good", "hiii" → "hi"), or None."""
+        if _HELD_LETTER.search(word) is None:
+            return None
+        for squeezed in (_HELD_LETTER.sub(r"\1\1", word), _HELD_LETTER.sub(r"\1", word)):
+            if squeezed in self.surface:
+                return squeezed
+        return None
+
     def analyse(self, text: str, *, correct: bool = True, expand: bool = True) -> Analysis:
         normalised = normalise(text)
         words = normalised.split()
@@ -126,7 +137,11 @@ class Analyzer:
         corrected: list[tuple[str, str]] = []
         if correct and not self.surface.issuperset(words):
             for position, word in enumerate(words):
-                if word not in self.surface:
+                held = self._unstretched(word) if word not in self.surface else None
+                if held is not None:  # "heyyy", "sooo": the same word, said with feeling
+                    words[position] = held
+                    normalised = " ".join(words)
+                elif word not in self.surface:
                     fixed = self.correct(word)
                     if fixed is None:
                         unknown.append(word)

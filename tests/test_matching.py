@@ -22,6 +22,14 @@ def test_an_unknown_word_is_never_corrected_into_an_out_of_scope_word(garden_bot
     assert not analysis.corrected
 
 
+def test_a_letter_held_for_emphasis_is_read_as_the_word(garden_bot: Chatbot) -> None:
+    """"hellooo" is hello said with feeling, not a typo: no English word has one letter three times in a row."""
+    assert garden_bot.ask("hellooo").kind == "smalltalk"
+    assert garden_bot.index.analyse("slugsss on my lettuceee").normalised == "slugs on my lettuce"  # to one or two
+    assert _anchor(garden_bot, "what eats aphidsss") == "aphids-on-roses"
+    assert garden_bot.index.analyse("brrr").unknown == ("brrr",)  # nothing known under it: left as it is
+
+
 def test_short_words_are_left_alone(garden_bot: Chatbot) -> None:
     assert garden_bot.index.analyzer.correct("slgs") is None
 
