@@ -143,8 +143,12 @@ class Chatbot:
                 resolved = analysis
         # a topic borrowed whole may be one common word ("autoimmune"); it was clear enough to answer last turn
         reply, chosen = self._decide(resolved, ranked, judge_vagueness=not leans_wholly)
-        if reply.kind == "fallback" and reply.intent is None and not leans_wholly:
-            reply, chosen, resolved = self._from_question_sentence(cleaned, analysis) or (reply, chosen, resolved)
+        if reply.kind == "fallback" and not leans_wholly:
+            # a story that found nothing, or only a decline its question sentence outscores with an answer
+            # (a Facebook group in the story is not what "how is fibromyalgia classified?" asks about)
+            found = self._from_question_sentence(cleaned, analysis)
+            if found is not None and (reply.intent is None or _outscores(found, chosen)):
+                reply, chosen, resolved = found
         if note:
             reply = _with_note(reply, note)
         if followup_topic and reply.kind == "answer":
@@ -181,7 +185,8 @@ class Chatbot:
         """A message that tells a story around its question: the question sentence alone, with the subject
         the story named ("my group swears by LDN. Is there any evidence behind it?"). A story told in one
         sentence that names a subject gives its last clause that opens like a question ("my sister wants stem
-        cell injections abroad, is there any evidence it works"). None when neither is there."""
+        cell injections abroad, is there any evidence it works"). None when neither is there, or when the
+        question has no words of its own ("what now?"), where the subject alone would choose the answer."""
         sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
         asked = [s for s in sentences if s.rstrip().endswith("?")]
         topic = self.followups.topic_of(analysis)
@@ -194,6 +199,8 @@ class Chatbot:
                 return None
             question = opened[-1]
         own = self.index.analyse(question)
+        if all(term in self.index.generic for term in own.terms):  # "what now?": the subject alone would answer
+            return None
         if topic is not None and self.followups.topic_of(own) is None:
             return self.index.analyse(f"{question} {topic}")
         return own
@@ -429,3 +436,9 @@ def _answer_text(lead: str | None, citations: list[Citation]) -> str:
 
 def _with_note(reply: Reply, note: str) -> Reply:
     return replace(reply, text=f"{note}\n\n{reply.text}")
+
+
+def _outscores(found: tuple[Reply, Scored | None, Analysis], declined: Scored | None) -> bool:
+    """Whether a question sentence's answer scores better than the decline the whole message got."""
+    reply, chosen, _ = found
+    return reply.kind == "answer" and chosen is not None and (declined is None or chosen.score > declined.score)

@@ -94,6 +94,16 @@ def test_a_story_whose_question_is_out_of_scope_still_declines(garden_bot: Chatb
     assert garden_bot.ask(f"{STORY} She is very proud.").kind == "fallback"  # no question sentence
 
 
+def test_a_story_that_reads_out_of_scope_is_answered_when_its_question_sentence_answers_better(
+    garden_bot: Chatbot,
+) -> None:
+    """Greenhouses and mowers are out of scope, but they are the story; the question is about overwatering."""
+    story = "I keep reading about how to build a greenhouse and the best lawn mower to buy."
+    assert garden_bot.ask(story).intent == "garden-out-of-scope"
+    reply = garden_bot.ask(f"{story} What are the signs of overwatering?")
+    assert reply.citations[0].anchor == "signs-of-overwatering"
+
+
 def test_a_one_sentence_story_is_answered_from_its_question_clause(garden_bot: Chatbot) -> None:
     """No sentence of its own and no question mark: the last clause that opens like a question, with the subject."""
     story = "my neighbour moved in last spring and her whole veg patch was ruined by slugs overnight"
