@@ -52,8 +52,8 @@ class Analyzer:
         self._expansions = self._phrase_table(list(lexicon.expansions))
         self._rule_starts = frozenset(self._synonyms).union(self._expansions)  # the stems a phrase rule starts at
         self.stopwords = frozenset(stem(word) for phrase in lexicon.stopwords for word in phrase.split())
-        self._stop_surface = frozenset(word for phrase in lexicon.stopwords for word in phrase.split())
-        surface: set[str] = set(self._stop_surface)
+        self.stop_surface = frozenset(word for phrase in lexicon.stopwords for word in phrase.split())
+        surface: set[str] = set(self.stop_surface)
         for variant, canonical in (*lexicon.synonyms, *lexicon.expansions):
             surface.update(variant.split())
             surface.update(canonical.split())
@@ -151,7 +151,7 @@ class Analyzer:
         canonical = self._fold(words)
         expanded = self._apply(canonical, self._expansions, keep=True) if expand else canonical
         terms = tuple(term for term in dict.fromkeys(expanded) if term not in self.stopwords)
-        unknown_stems = tuple(stem(w) for w in unknown if w not in self._stop_surface)
+        unknown_stems = tuple(stem(w) for w in unknown if w not in self.stop_surface)
         added = frozenset(expanded).difference(canonical) if expanded is not canonical else frozenset()
         return Analysis(normalised, terms, unknown_stems, tuple(corrected), tuple(expanded), added)
 

@@ -42,6 +42,18 @@ class FollowUps:
         """Whether the question leans on an earlier one ("it", "they", "what about…")."""
         return _says_any(analysis, self._cues)
 
+    def _opens_with_swap(self, analysis: Analysis) -> bool:
+        """Whether a swap cue opens the question, after nothing but stop words ("and RA?", "so what about
+        lupus?"); "and" between two words of the question's own ("gout and tiredness") is no swap."""
+        words = analysis.normalised.split()
+        stopwords = self.index.analyzer.stop_surface
+        for position, word in enumerate(words):
+            if any(words[position : position + cue.count(" ") + 1] == cue.split() for cue in self._swap_cues):
+                return True
+            if word not in stopwords:
+                return False
+        return False
+
     def resolve(
         self, text: str, analysis: Analysis, context: Context, ranked: list[Scored], threshold: float
     ) -> tuple[Analysis, str | None]:
@@ -71,7 +83,7 @@ class FollowUps:
                 return self.index.analyse(leaning_text), context.topic
             # "can a blood test show fibro?" then "what about lupus or RA?": the last question asked again, of
             # lupus or RA (the longer reading scores lower, so it needs only to come near the own words' score)
-            if len(specific) <= MAX_OWN_TERMS and context.aspect and _says_any(analysis, self._swap_cues):
+            if len(specific) <= MAX_OWN_TERMS and context.aspect and self._opens_with_swap(analysis):
                 swapped = self.index.analyse(f"{' '.join(context.aspect)} {leaning_text}")
                 if _best_section(self.index.rank(swapped)) >= own_answer - SWAP_MARGIN:
                     return swapped, context.topic

@@ -132,7 +132,7 @@ _CLINIC_LEXICON = """intents:
 lexicon:
   stopwords: [a, an, can, show, what, is, about, or, and, the, does, give, gives, then]
   followup_cues: [what about, and, then]
-  swap_cues: [what about]
+  swap_cues: [what about, and]
 """
 
 
@@ -152,6 +152,15 @@ def test_what_about_asks_the_last_question_again_of_something_else(clinic_bot: C
     assert _leaf(clinic_bot, "can a blood test show a sprain", "what about gout or anaemia?") == [
         "blood-tests",
         "blood-tests",
+    ]
+    assert _leaf(clinic_bot, "can a blood test show a sprain", "and gout or anaemia?") == ["blood-tests", "blood-tests"]
+
+
+def test_a_swap_cue_counts_only_where_the_question_opens(clinic_bot: Chatbot) -> None:
+    """"and" inside a question of its own joins two words; it does not ask the last question again."""
+    assert _leaf(clinic_bot, "can a blood test show a sprain", "gout and tiredness?") == [
+        "blood-tests",
+        "gout-and-anaemia",
     ]
 
 
