@@ -171,13 +171,14 @@ class Chatbot:
         return reply, after
 
     def _from_question_sentence(self, text: str, analysis: Analysis) -> tuple[Reply, Scored | None, Analysis] | None:
-        """For a story that found no source as a whole: its question sentence's answer, or its out-of-scope
-        decline, with what was chosen and the analysis it came from; None when that finds nothing either."""
+        """For a story that found no source as a whole: its question sentence's answer, smalltalk ("Are you an
+        AI? I'd rather know first.") or out-of-scope decline, with what was chosen and the analysis it came
+        from; None when that finds nothing either."""
         focused = self._question_sentence(text, analysis)
         if focused is None:
             return None
         reply, chosen = self._decide(focused, self.index.rank(focused))
-        if reply.kind == "answer" or (reply.kind == "fallback" and reply.intent is not None):
+        if reply.kind in ("answer", "smalltalk") or (reply.kind == "fallback" and reply.intent is not None):
             return reply, chosen, focused
         return None
 

@@ -104,6 +104,13 @@ def test_a_story_that_reads_out_of_scope_is_answered_when_its_question_sentence_
     assert reply.citations[0].anchor == "signs-of-overwatering"
 
 
+def test_a_story_whose_question_sentence_is_smalltalk_gets_the_smalltalk_reply(garden_bot: Chatbot) -> None:
+    """"Are you an AI? I'd rather know first." asks who is answering; the rest is only why."""
+    reply = garden_bot.ask("We moved house in March and the boxes are still everywhere. Hello?")
+    assert reply.kind == "smalltalk"
+    assert reply.intent == "hello"
+
+
 def test_a_one_sentence_story_is_answered_from_its_question_clause(garden_bot: Chatbot) -> None:
     """No sentence of its own and no question mark: the last clause that opens like a question, with the subject."""
     story = "my neighbour moved in last spring and her whole veg patch was ruined by slugs overnight"
