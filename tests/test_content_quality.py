@@ -111,6 +111,14 @@ def test_the_core_question_in_a_conversation_is_answered_as_on_its_own(default_b
     assert reply.citations[0].section[-1] == "Is Fibromyalgia an Autoimmune Condition?"
 
 
+def test_how_come_is_why(default_bot: Chatbot) -> None:
+    """"how come?" stays with the last answer as "why?" does, not with the last subject's first section."""
+    conversation = default_bot.conversation()
+    conversation.ask("could Xeljanz or Rinvoq help fibromyalgia")
+    reply = conversation.ask("how come?")
+    assert reply.citations[0].section[-1] == "Potential Benefits for Fibromyalgia Patients"
+
+
 def test_every_out_of_scope_example_falls_back(default_bot: Chatbot) -> None:
     """An out-of-scope example answered with a passage would be a quote that merely shares words."""
     misses = [
