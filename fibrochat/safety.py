@@ -173,6 +173,9 @@ class SafetyLayer:
         if topic:
             subject = normalise(topic)
             words = [subject if word in self.rules.followup_words else word for word in words]
+            opening = max((swap for swap in self.rules.swap_words if _opens(words, swap)), key=len, default=None)
+            if opening is not None:  # "what about for my son?" after LDN: "what about ldn for my son"
+                words = [*words[: opening.count(" ") + 1], subject, *words[opening.count(" ") + 1 :]]
         variant = " ".join(words)
         return self._match(variant, exact=False) if variant != normalised else None
 
@@ -263,3 +266,9 @@ def _choose_region(rules: SafetyRules, wanted: str | None) -> tuple[Region, str 
         return by_name[name], None
     known = ", ".join(region.id for region in rules.regions)
     return default, rules.unknown_region.format(region=(wanted or "").strip(), known=known)
+
+
+def _opens(words: list[str], phrase: str) -> bool:
+    """Whether the message's words begin with `phrase` (one or more words)."""
+    wanted = phrase.split()
+    return words[: len(wanted)] == wanted

@@ -36,6 +36,7 @@ _TOP_KEYS = frozenset(
         "known_words",
         "typo_targets",
         "followup_words",
+        "swap_words",
         "words",
         "regions",
         "categories",
@@ -81,6 +82,7 @@ class SafetyRules:
     known_words: frozenset[str]
     typo_targets: frozenset[str]
     followup_words: frozenset[str]
+    swap_words: frozenset[str] = frozenset()  # "what about …?": the previous subject is read right after them
     packaged: bool = False
     """All of it from the packaged file, whose patterns the test suite compiles: they are compiled when
     first needed, where a curator's own are all compiled at load so that a mistake is named at once."""
@@ -139,7 +141,7 @@ class _Collector:
                     _, first_path, first_line = self.settings[key]
                     raise ContentError(where, line, f"safety {key} is set twice (first at {first_path}:{first_line})")
                 self.settings[key] = (_text(body[key], where, line, repr(key)), where, line)
-        for key in ("known_words", "typo_targets", "followup_words"):
+        for key in ("known_words", "typo_targets", "followup_words", "swap_words"):
             if key in body:
                 self.lists[key].update(normalise(word) for word in _texts(body[key], where, line, repr(key)))
         if "words" in body:
@@ -241,6 +243,7 @@ class _Collector:
             known_words=frozenset(self.lists["known_words"]),
             typo_targets=frozenset(self.lists["typo_targets"]),
             followup_words=frozenset(self.lists["followup_words"]),
+            swap_words=frozenset(self.lists["swap_words"]),
             packaged=self.packaged and self.seen,
         )
 

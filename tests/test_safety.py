@@ -117,6 +117,15 @@ def test_a_follow_up_pronoun_stands_for_the_last_subject(safe_garden: Chatbot) -
     assert reply.confidence == INFERRED_CONFIDENCE
 
 
+def test_a_follow_up_that_opens_with_a_swap_word_is_read_with_the_last_subject(safe_garden: Chatbot) -> None:
+    """"what about for my dog?" after tomatoes asks about tomatoes for the dog."""
+    assert safe_garden.ask("what about for my dog?").kind != "safety"  # no subject to lean on
+    conversation = safe_garden.conversation()
+    conversation.ask("how often should i water tomatoes")
+    assert conversation.ask("what about for my dog?").intent == "fixture-advice"
+    assert conversation.ask("and my dog?").kind != "safety"  # the subject alone is no pattern
+
+
 def test_answer_is_pure_for_safety(safe_garden: Chatbot) -> None:
     context = Context(topic="tomatoes", section=None, aspect=(), turns=3)
     reply, after = safe_garden.answer("help me now", context)

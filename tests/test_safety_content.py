@@ -157,6 +157,8 @@ EMERGENCY = [
 ]
 
 MEDICINE = [
+    "LDN worked for my friend so can I take some of hers",
+    "my husband is on humira, could I try his",
     "is LDN safe for my daughter",
     "humira for my teenage son?",
     "how much ldn should i take",
@@ -219,6 +221,7 @@ MEDICINE = [
 ]
 
 ORDINARY = [
+    "is my fibro like hers",
     "LDN worked wonders for my friend but not for me, why?",
     "biologics really helped my sister with her RA",
     "I gave my friend the article by mistake",
@@ -383,6 +386,14 @@ def test_every_message_is_checked_on_follow_ups_too(default_bot: Chatbot) -> Non
     assert conversation.context == before
     reply = conversation.ask("and is it expensive")
     assert reply.kind == "answer"
+
+
+def test_what_about_for_my_son_after_a_medicine_is_about_that_medicine(default_bot: Chatbot) -> None:
+    conversation = default_bot.conversation()
+    conversation.ask("does ldn help fibro")
+    assert conversation.ask("what about for my son?").kind == "safety"
+    assert conversation.ask("and for lupus?").kind != "safety"
+    assert default_bot.ask("what about for my son?").kind != "safety"
 
 
 def test_it_in_a_follow_up_is_read_as_the_medicine_just_discussed(default_bot: Chatbot) -> None:
