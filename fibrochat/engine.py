@@ -152,7 +152,9 @@ class Chatbot:
         if note:
             reply = _with_note(reply, note)
         if followup_topic and reply.kind == "answer":
-            reply = _with_note(reply, self.messages.followup_note.format(topic=followup_topic))
+            # a section title may be the topic: "… about Is Fibromyalgia an Autoimmune Condition.", not "Condition?."
+            topic_named = followup_topic.rstrip("?!.")
+            reply = _with_note(reply, self.messages.followup_note.format(topic=topic_named))
         answered = chosen.key if reply.kind == "answer" and chosen is not None else None
         intent = self._intent_of(chosen) if answered is not None and chosen is not None else None
         return reply, self.followups.next_context(context, resolved, answered, intent)

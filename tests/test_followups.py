@@ -123,6 +123,10 @@ A blood test cannot show a sprain. Gout and anaemia are different: blood tests c
 ### Gout and Anaemia
 
 Gout gives painful joints and anaemia gives tiredness.
+
+### Can Sprains Heal?
+
+Most sprains heal within weeks with rest.
 """
 
 _CLINIC_LEXICON = """intents:
@@ -130,7 +134,7 @@ _CLINIC_LEXICON = """intents:
     questions: [what is gout]
     cites: [gout-and-anaemia]
 lexicon:
-  stopwords: [a, an, can, show, what, is, about, or, and, the, does, give, gives, then]
+  stopwords: [a, an, can, show, what, is, about, or, and, the, does, give, gives, then, why, do, with]
   followup_cues: [what about, and, then]
   swap_cues: [what about, and]
 """
@@ -177,3 +181,10 @@ def test_a_question_its_own_words_answer_surely_is_new_whatever_its_cue(clinic_b
         "blood-tests",
         "gout-and-anaemia",
     ]
+
+
+def test_the_follow_up_note_names_a_question_heading_without_doubled_punctuation(clinic_bot: Chatbot) -> None:
+    conversation = clinic_bot.conversation()
+    assert conversation.ask("do sprains heal with rest").citations[0].anchor == "can-sprains-heal"
+    reply = conversation.ask("why?")
+    assert "(Taking this as a follow-up about Can Sprains Heal.)" in reply.text
