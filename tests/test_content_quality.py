@@ -119,6 +119,11 @@ def test_how_come_is_why(default_bot: Chatbot) -> None:
     assert reply.citations[0].section[-1] == "Potential Benefits for Fibromyalgia Patients"
 
 
+def test_what_should_i_do_is_the_conclusions_advice(default_bot: Chatbot) -> None:
+    """Every word of "what should we do now" is a stop word; it still asks for the article's advice."""
+    assert default_bot.ask("ok so what should we do now?").citations[0].section[-1] == "Conclusion"
+
+
 def test_every_out_of_scope_example_falls_back(default_bot: Chatbot) -> None:
     """An out-of-scope example answered with a passage would be a quote that merely shares words."""
     misses = [
