@@ -106,6 +106,8 @@ CRISIS = [
 ]
 
 EMERGENCY = [
+    "came out in hives after starting a new probiotic",
+    "my tongue feels thick and my lips are tingling",
     "LDN was given to my 5 year old by mistake",
     "the pharmacy gave my mum the wrong medicine in error",
     "my chest hurts really bad",
@@ -221,6 +223,8 @@ MEDICINE = [
 ]
 
 ORDINARY = [
+    "can probiotics cause bloating at first",
+    "is a thick tongue a fibro symptom",
     "is my fibro like hers",
     "LDN worked wonders for my friend but not for me, why?",
     "biologics really helped my sister with her RA",
