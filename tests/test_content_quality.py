@@ -124,6 +124,13 @@ def test_what_should_i_do_is_the_conclusions_advice(default_bot: Chatbot) -> Non
     assert default_bot.ask("ok so what should we do now?").citations[0].section[-1] == "Conclusion"
 
 
+def test_being_diagnosed_in_the_story_does_not_pull_the_question_to_diagnosis(default_bot: Chatbot) -> None:
+    """"diagnosed" tells when the story began; it must not make every section but the biomarker one weigh less."""
+    reply = default_bot.ask("I was diagnosed last spring. Is fibro an autoimmune disease?")
+    assert reply.citations[0].section[-1] == "Is Fibromyalgia an Autoimmune Condition?"
+    assert default_bot.ask("how do doctors diagnose fibro").citations[0].section[-1] == "Lack of a Clear Biomarker"
+
+
 def test_every_out_of_scope_example_falls_back(default_bot: Chatbot) -> None:
     """An out-of-scope example answered with a passage would be a quote that merely shares words."""
     misses = [
