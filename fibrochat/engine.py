@@ -129,13 +129,15 @@ class Chatbot:
             or (not self.followups.has_cue(analysis) and (not analysis.terms or ranked[0].score >= EXACT_SCORE))
         )
         if not smalltalk_first:  # "thanks" after an answer is thanks; "how does it work?" is a follow-up
+            if context.topic:  # and "all of them?" is not "that's all": smalltalk was ruled out just above
+                ranked = self._without_smalltalk(ranked)
             resolved, followup_topic = self.followups.resolve(cleaned, analysis, context, ranked, ANSWER_THRESHOLD)
         leans_wholly = bool(followup_topic) and context.section in self.index.sections and not analysis.terms
         if leans_wholly and context.section is not None:
             # "why?", "why not?": nothing but the lean on the last turn, so stay with the last section
             ranked = [Scored(context.section, FOLLOWUP_SAME_SECTION_SCORE, "follow-up on the last answer")]
         elif resolved is not analysis:
-            leaning = self.index.rank(resolved)
+            leaning = self._without_smalltalk(self.index.rank(resolved))
             # "what about X?" may borrow the last question's aspect; finding only the last answer again means no
             if followup_topic is not None or not leaning or leaning[0].key != context.section:
                 ranked = leaning
@@ -217,6 +219,10 @@ class Chatbot:
         if not text[MAX_QUESTION_CHARS].isspace() and any(ch.isspace() for ch in cut):
             cut = cut.rsplit(None, 1)[0]  # do not read half a word (it would be "corrected" into another)
         return cut, self.messages.truncated.format(limit=MAX_QUESTION_CHARS)
+
+    def _without_smalltalk(self, ranked: list[Scored]) -> list[Scored]:
+        smalltalk = self.index.smalltalk_keys
+        return [s for s in ranked if s.key not in smalltalk]
 
     def _is_smalltalk(self, ranked: list[Scored]) -> bool:
         if not ranked or not ranked[0].key.startswith(INTENT_PREFIX):

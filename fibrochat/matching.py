@@ -168,6 +168,7 @@ class Index:
         # Smalltalk is often made only of stop words ("who are you"): match it on the whole text too.
         smalltalk = [(intent, text) for intent in intents if intent.kind == "smalltalk" for text in intent.questions]
         self._smalltalk_intents = tuple(intent for intent, _ in smalltalk)
+        self.smalltalk_keys = frozenset(_target(intent) for intent in intents if intent.kind == "smalltalk")
         self._smalltalk = {f"{position}": normalise(question) for position, (_, question) in enumerate(smalltalk)}
         openers: dict[str, dict[str, int]] = defaultdict(dict)  # first word → smalltalk examples beginning with it
         for position, text in enumerate(self._smalltalk.values()):

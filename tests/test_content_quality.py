@@ -131,6 +131,14 @@ def test_being_diagnosed_in_the_story_does_not_pull_the_question_to_diagnosis(de
     assert default_bot.ask("how do doctors diagnose fibro").citations[0].section[-1] == "Lack of a Clear Biomarker"
 
 
+def test_a_follow_up_is_not_taken_for_the_smalltalk_it_resembles(default_bot: Chatbot) -> None:
+    """"all of them?" after an answer asks about them; it only shares a word with "that's all" (goodbye)."""
+    conversation = default_bot.conversation()
+    conversation.ask("do fibro patients have inflammation")
+    assert conversation.ask("all of them?").kind != "smalltalk"
+    assert conversation.ask("that's all, bye").intent == "goodbye"
+
+
 def test_every_out_of_scope_example_falls_back(default_bot: Chatbot) -> None:
     """An out-of-scope example answered with a passage would be a quote that merely shares words."""
     misses = [
