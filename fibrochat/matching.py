@@ -13,6 +13,7 @@ All of it is prepared in the constructor; a question costs a few dictionary look
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ _FUZZ_CANDIDATES = 12  # examples re-scored with rapidfuzz per question
 _EXAMPLE_CANDIDATES = 200  # examples scored per question, at most about this many, however large the knowledge
 _SECTION_CANDIDATES = 200  # sections scored per question, likewise
 _SMALLTALK_MAX_WORDS = 6  # longer messages are questions, not greetings
+_LIST_NUMBER = re.compile(r"^\d+[.)]\s+")  # "4. " before a heading: its place in a list
 _SMALLTALK_RATIO_FLOOR = 70  # whole-text similarity below this says nothing
 _PHRASING_SHARE_INVERSE = 4  # a phrasing-only word weighs like a word found in a quarter of the sections
 _ENTITY_MISS_FACTOR = 0.6  # a candidate that lacks the subject the question names (e.g. "LDN") is scaled by this
@@ -80,7 +82,7 @@ class Index:
         headings: dict[str, frozenset[str] | None] = {}
         path_terms, terms_of = self.analyzer.path_terms, self.analyzer.terms_of
         for key, (_, section) in self.sections.items():
-            heading_terms = path_terms(section.path, stems, headings)
+            heading_terms = path_terms(tuple(map(_unnumbered, section.path)), stems, headings)
             # one analysis for the whole section: its passages never share a phrase across their border
             body_terms = terms_of("\n".join([p.text for p in section.passages]), stems)
             heading_bags[key] = tuple(heading_terms)
@@ -361,6 +363,11 @@ def _credited_words(intents: Iterable[Intent], intent_bags: Mapping[str, set[str
 
 def section_key(document: Document, section: Section) -> str:
     return f"{SECTION_PREFIX}{document.id}#{section.anchor}"
+
+
+def _unnumbered(heading: str) -> str:
+    """A heading without its list number: "4. Stem Cell Therapy" is the fourth; it is not about "4"."""
+    return _LIST_NUMBER.sub("", heading) if heading[:1].isdigit() else heading
 
 
 def _target(intent: Intent) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fibrochat import Chatbot
 
 
@@ -142,3 +144,15 @@ def test_every_greeting_a_message_opens_with_is_set_aside_at_once(garden_bot: Ch
     assert garden_bot.index.after_smalltalk("hello") is None
     assert garden_bot.index.after_smalltalk("what eats aphids") is None
     assert garden_bot.ask("hi " * 300 + "what eats aphids").citations[0].anchor == "aphids-on-roses"
+
+
+def test_a_headings_list_number_is_not_one_of_its_words(tmp_path: Path) -> None:
+    """"4. Pruning" is the fourth step; "thx 4 the help" must not find it through "4"."""
+    (tmp_path / "steps.md").write_text(
+        "---\ntitle: Steps\nsource: Test fixture\nnote: Made up for tests.\n---\n\n"
+        "## 4. Pruning\n\nCut old stems in March.\n\n## Feeding\n\nFeed the roses in spring.\n",
+        encoding="utf-8",
+    )
+    bot = Chatbot.from_paths(documents=[tmp_path], intents=[])
+    assert [s.key for s in bot.index.rank(bot.index.analyse("4"))] == []
+    assert _anchor(bot, "cut old stems march") == "4-pruning"
