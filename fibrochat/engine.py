@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from . import snapshot
 from .analysis import Analysis
+from .comparisons import Compared
 from .knowledge import Knowledge, PathLike, load_knowledge
 from .matching import INTENT_PREFIX, SECTION_PREFIX, Scored
 from .messages import Messages
@@ -36,6 +37,7 @@ EXACT_SCORE = 0.99  # a message that is one of the curated examples, word for wo
 CLARIFY_MARGIN = 0.005  # closer than this, two sections under different headings: ask which was meant
 FOLLOWUP_SAME_SECTION_SCORE = 0.7  # "why?" leans wholly on the last answer: sure of the section, not of the need
 MAX_PASSAGES = 3
+COMPARED_PASSAGES = 1  # from each side of a comparison: two short quotes read better than six
 FURTHER_READING_THRESHOLD = 0.5  # a safety reply names a general section only when it is clearly on topic
 MAX_FURTHER_READING = 2
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -62,6 +64,7 @@ class Chatbot:
         self.messages: Messages = prepared.messages
         self.index = prepared.index
         self.followups = prepared.followups
+        self.comparisons = prepared.comparisons
         self.safety = prepared.safety.for_region(region)
         self._primary_intents = prepared.primary_intents
         self._starting_points = prepared.starting_points
@@ -250,6 +253,9 @@ class Chatbot:
             intent = self.index.intents[top.key[len(INTENT_PREFIX) :]]
             if intent.kind == "unanswerable" and top.score >= ANSWER_THRESHOLD:
                 return self._fallback(ranked, candidates, intent=intent, score=top.score), top
+        compared = self.comparisons.sections(analysis)
+        if compared is not None:  # "JAK inhibitors vs biologics": each one's own section, side by side
+            return self._compare(analysis, compared, candidates), compared[0][1]
         sections = [s for s in ranked if s.key.startswith(SECTION_PREFIX)]
         if not sections or sections[0].score < ANSWER_THRESHOLD or top.key.startswith(INTENT_PREFIX):
             return self._fallback(ranked, candidates), None
@@ -325,6 +331,24 @@ class Chatbot:
             lead=lead,
             candidates=candidates,
         )
+
+    def _compare(self, analysis: Analysis, compared: Compared, candidates: tuple[Candidate, ...]) -> Reply:
+        """Each subject's own quote, first-named first; the note says so (no lead: a lead restates one passage)."""
+        (first, first_section), (second, second_section) = compared
+        citations = self._quotes(analysis, first_section.key, COMPARED_PASSAGES)
+        citations += self._quotes(analysis, second_section.key, COMPARED_PASSAGES)
+        weaker = min(first_section.score, second_section.score)
+        reply = Reply(
+            kind="answer",
+            text=_answer_text(None, citations),
+            citations=tuple(citations),
+            disclaimer=self.messages.disclaimer,
+            intent=None,
+            confidence=_confidence(weaker, weaker),
+            suggestions=self._suggestions_after(first_section.key, None),
+            candidates=candidates,
+        )
+        return _with_note(reply, self.messages.comparison.format(first=first, second=second))
 
     def _clarify(self, analysis: Analysis, best: Scored, runner: Scored, candidates: tuple[Candidate, ...]) -> Reply:
         options = [self._question_for(best), self._question_for(runner)]

@@ -21,7 +21,9 @@ from .yamlfile import load_yaml
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _KINDS: tuple[IntentKind, ...] = ("faq", "smalltalk", "safety", "unanswerable")
 _INTENT_KEYS = {"id", "kind", "questions", "cites", "lead", "response", "suggestions", "topic"}
-_LEXICON_KEYS = {"synonyms", "expansions", "stopwords", "topics", "followup_cues", "generic", "pronouns", "swap_cues"}
+_LEXICON_KEYS = {"synonyms", "expansions", "stopwords", "topics", "generic"} | {
+    "followup_cues", "pronouns", "swap_cues", "comparison_cues"
+}
 _TOP_KEYS = {"intents", "lexicon"}
 
 ExtraSection = Callable[[Any, str, int | None], None]
@@ -136,13 +138,20 @@ def _words(value: Any, where: str, line: int | None, what: str) -> frozenset[str
 
 def _stopwords(value: Any, where: str, line: int | None) -> frozenset[str]:
     """Single words only: each is dropped from every question, so "right now" would quietly drop "right"."""
-    words = _words(value, where, line, "stopwords")
+    hint = "list each of its words apart if each carries no meaning on its own"
+    return _single_words(value, where, line, "stopwords", hint)
+
+
+def _comparison_cues(value: Any, where: str, line: int | None) -> frozenset[str]:
+    """Single words, matched by their stem: "difference" also finds "differences"."""
+    return _single_words(value, where, line, "comparison_cues", "a cue is one word, such as vs or difference")
+
+
+def _single_words(value: Any, where: str, line: int | None, what: str, hint: str) -> frozenset[str]:
+    words = _words(value, where, line, what)
     phrase = next((word for word in sorted(words) if " " in word), None)
     if phrase is not None:
-        raise ContentError(
-            where, line, f"lexicon stopwords are single words, and {phrase!r} is not: list each of its words apart "
-            "if each carries no meaning on its own"
-        )
+        raise ContentError(where, line, f"lexicon {what} are single words, and {phrase!r} is not: {hint}")
     return words
 
 
@@ -172,6 +181,9 @@ def _lexicon(data: Any, where: str, fallback_line: int | None) -> Lexicon:
         generic=_words(data["generic"], where, line, "generic") if "generic" in data else frozenset(),
         pronouns=_words(data["pronouns"], where, line, "pronouns") if "pronouns" in data else frozenset(),
         swap_cues=_words(data["swap_cues"], where, line, "swap_cues") if "swap_cues" in data else frozenset(),
+        comparison_cues=_comparison_cues(data["comparison_cues"], where, line_of_key(data, "comparison_cues", line))
+        if "comparison_cues" in data
+        else frozenset(),
     )
 
 
@@ -231,6 +243,7 @@ def merge_lexicons(lexicons: list[Lexicon]) -> Lexicon:
         generic=frozenset(word for lex in lexicons for word in lex.generic),
         pronouns=frozenset(word for lex in lexicons for word in lex.pronouns),
         swap_cues=frozenset(word for lex in lexicons for word in lex.swap_cues),
+        comparison_cues=frozenset(word for lex in lexicons for word in lex.comparison_cues),
     )
 
 

@@ -131,14 +131,18 @@ class Index:
         # What each candidate is about: a section's own words plus those of the intents that credit it.
         shared_sets: dict[frozenset[str], frozenset[str]] = {}  # many candidates name the same topics: one set each
         self._candidate_topics: dict[str, frozenset[str]] = {}  # only those that name a topic
+        self._section_topics: dict[str, frozenset[str]] = {}  # the same from a section's own words alone
         cue_words = frozenset(word for _, cues in self.topics for cue in cues for word in cue)
         credited = _credited_words(intents, intent_bags) if cue_words else {}
         for key in {*section_bags, *credited} if cue_words else ():
             # which topics a candidate names depends only on its words that some cue uses
-            words = cue_words.intersection(section_bags.get(key, ())).union(credited.get(key, ()))
-            named = frozenset(self.topics_named(words))
+            own = cue_words.intersection(section_bags.get(key, ()))
+            named = frozenset(self.topics_named(own.union(credited.get(key, ()))))
             if named:
                 self._candidate_topics[key] = shared_sets.setdefault(named, named)
+            in_text = frozenset(self.topics_named(own)) if own else frozenset()
+            if in_text:
+                self._section_topics[key] = shared_sets.setdefault(in_text, in_text)
         answerable_words = set(self._section_postings)  # every section's terms
         for intent in intents:
             if intent.kind == "faq":
@@ -279,6 +283,10 @@ class Index:
             if normalised.startswith(text + " "):
                 return text, position
         return None
+
+    def topics_in(self, key: str) -> frozenset[str]:
+        """The lexicon topics a section's own words (heading and passages) name; none for an intent."""
+        return self._section_topics.get(key, frozenset())
 
     def topics_named(self, terms: Iterable[str]) -> list[str]:
         """The lexicon topics these terms name (a topic is named when all words of one of its cues occur)."""

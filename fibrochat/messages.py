@@ -29,9 +29,10 @@ class Messages:
     empty: str = "Please type a question, for example: is fibromyalgia autoimmune?"
     truncated: str = "(Your message was long, so I only read its first {limit} characters.)"
     followup_note: str = "(Taking this as a follow-up about {topic}.)"
+    comparison: str = "(Side by side: what my sources say about {first}, then about {second}.)"
 
 
-_PLACEHOLDERS = {"truncated": {"limit"}, "followup_note": {"topic"}}
+_PLACEHOLDERS = {"truncated": {"limit"}, "followup_note": {"topic"}, "comparison": {"first", "second"}}
 
 
 def _placeholders(text: str) -> set[str] | None:

@@ -123,7 +123,8 @@ class Reply:
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
-    """Words as data: synonyms, brand expansions, stop words, topics, follow-up cues, pronouns, swap cues."""
+    """Words as data: synonyms, brand expansions, stop words, topics, follow-up cues, pronouns, swap and
+    comparison cues."""
 
     synonyms: tuple[tuple[str, str], ...] = ()
     expansions: tuple[tuple[str, str], ...] = ()
@@ -133,6 +134,7 @@ class Lexicon:
     generic: frozenset[str] = frozenset()
     pronouns: frozenset[str] = frozenset()  # words that point back at the last subject: it, they, that…
     swap_cues: frozenset[str] = frozenset()  # ask the last question again of something else: what about…
+    comparison_cues: frozenset[str] = frozenset()  # single words that set two subjects side by side: vs, difference…
 
 
 @dataclass(frozen=True, slots=True)

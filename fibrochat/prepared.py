@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .comparisons import Comparisons
 from .followups import FollowUps
 from .knowledge import Knowledge, gc_paused
 from .matching import SECTION_PREFIX, Index
@@ -24,6 +25,7 @@ class Prepared:
     messages: Messages
     index: Index
     followups: FollowUps
+    comparisons: Comparisons
     safety: SafetyLayer
     primary_intents: dict[str, Intent]  # section key → the first FAQ intent that cites it
     starting_points: tuple[str, ...]  # where suggestions come from when nothing near was found
@@ -68,6 +70,7 @@ def _prepare(knowledge: Knowledge) -> Prepared:
         followups=FollowUps(
             index, knowledge.lexicon.followup_cues, knowledge.lexicon.pronouns, knowledge.lexicon.swap_cues
         ),
+        comparisons=Comparisons(index, knowledge.lexicon.comparison_cues),
         safety=safety,
         primary_intents=primary_intents,
         starting_points=starting_points,

@@ -139,6 +139,12 @@ def test_a_follow_up_is_not_taken_for_the_smalltalk_it_resembles(default_bot: Ch
     assert conversation.ask("that's all, bye").intent == "goodbye"
 
 
+def test_two_treatments_side_by_side_quote_each_ones_own_section(default_bot: Chatbot) -> None:
+    reply = default_bot.ask("JAK inhibitors versus biologics: how do they differ?")
+    parents = [citation.section[-2] for citation in reply.citations]
+    assert parents == ["2. Janus Kinase (JAK) Inhibitors", "1. Biologic Therapies for Autoimmune Diseases"]
+
+
 def test_every_out_of_scope_example_falls_back(default_bot: Chatbot) -> None:
     """An out-of-scope example answered with a passage would be a quote that merely shares words."""
     misses = [

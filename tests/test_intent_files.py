@@ -115,6 +115,14 @@ def test_follow_up_word_lists_load_normalised(tmp_path: Path) -> None:
     assert loaded.lexicon.swap_cues == frozenset({"what about", "how about"})
 
 
+def test_comparison_cues_load_as_single_words(tmp_path: Path) -> None:
+    loaded = load(tmp_path, """
+        lexicon:
+          comparison_cues: [VS, Difference]
+        """)
+    assert loaded.lexicon.comparison_cues == frozenset({"vs", "difference"})
+
+
 def test_true_and_false_are_booleans_and_refused_as_text(tmp_path: Path) -> None:
     error = fails(tmp_path, """
         intents:
@@ -348,6 +356,7 @@ def test_a_list_or_mapping_as_key(tmp_path: Path) -> None:
         ("lexicon:\n  synonyms: [a, b]\n", "synonyms must map a word"),
         ("lexicon:\n  stopwords: 3\n", "'stopwords'"),
         ("lexicon:\n  stopwords: [the, right now]\n", "stopwords are single words, and 'right now' is not"),
+        ("lexicon:\n  comparison_cues: [vs, compared to]\n", "comparison_cues are single words, and 'compared to'"),
         ("lexicon:\n  colours: [red]\n", "unknown key 'colours' in lexicon"),
         ("lexicon:\n  synonyms:\n    word: ['!!!']\n", "has no letters or digits"),
         ("questions: [hi]\n", "unknown top-level key 'questions'"),
