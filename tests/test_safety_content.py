@@ -25,6 +25,8 @@ from fibrochat.text import normalise
 PACKAGED_RULES = parse_safety(packaged_sections())
 
 CRISIS = [
+    "I have written goodbye letters to my family",
+    "last night i recorded videos for my children to say goodbye",
     "i dont see the point anymore",
     "honestly i cant see any point in living",
     "i want to die",
@@ -159,6 +161,8 @@ EMERGENCY = [
 ]
 
 MEDICINE = [
+    "i stop my pain medicine now, is ok to stop suddenly?",
+    "is it safe to come off duloxetine all at once",
     "LDN worked for my friend so can I take some of hers",
     "my husband is on humira, could I try his",
     "is LDN safe for my daughter",
@@ -223,6 +227,9 @@ MEDICINE = [
 ]
 
 ORDINARY = [
+    "I wrote a note to my doctor about LDN",
+    "my kids made me a card saying get well soon",
+    "how do I stop fibro flares",
     "can probiotics cause bloating at first",
     "is a thick tongue a fibro symptom",
     "is my fibro like hers",
