@@ -22,7 +22,7 @@ from .messages import Messages
 from .model import Candidate, Citation, Context, Document, Intent, Passage, Reply, Section
 from .prepared import EXTRA_KEYS, MAX_SUGGESTIONS, Prepared, prepare
 from .safety import SafetyHit
-from .text import normalise
+from .text import QUESTION_WORDS, normalise
 
 if TYPE_CHECKING:
     from .conversation import Conversation
@@ -42,10 +42,6 @@ FURTHER_READING_THRESHOLD = 0.5  # a safety reply names a general section only w
 MAX_FURTHER_READING = 2
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _CLAUSE_END = re.compile(r"(?<=[.!?,;:])\s+|\s+[-\u2013\u2014]+\s+")  # after a comma, or a dash between spaces
-_QUESTION_OPENERS = frozenset(  # the words an English question clause opens with
-    {"is", "are", "does", "do", "did", "can", "could", "will", "would", "should", "has", "have"}
-    | {"how", "what", "why", "which", "when", "where", "who"}
-)
 _CALIBRATION = (-2.0, 4.9, 4.6)  # intercept, score, margin (see _confidence)
 
 
@@ -202,7 +198,7 @@ class Chatbot:
             question = asked[-1]
         else:
             clauses = [c for c in _CLAUSE_END.split(text) if c.strip()]
-            opened = [c for c in clauses if c.split(None, 1)[0].lower() in _QUESTION_OPENERS]
+            opened = [c for c in clauses if c.split(None, 1)[0].lower() in QUESTION_WORDS]
             if topic is None or len(clauses) < 2 or not opened:
                 return None
             question = opened[-1]

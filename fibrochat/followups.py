@@ -9,6 +9,7 @@ from __future__ import annotations
 from .analysis import Analysis
 from .matching import SECTION_PREFIX, Index, Scored
 from .model import Context, Intent
+from .text import QUESTION_WORDS
 
 MAX_ASPECT_TERMS = 4  # words of the last question that "what about X?" may borrow
 MAX_OWN_TERMS = 3  # a "what about X?" with more words of its own than this is a question of its own
@@ -43,16 +44,21 @@ class FollowUps:
         return _says_any(analysis, self._cues)
 
     def _opens_with_swap(self, analysis: Analysis) -> bool:
-        """Whether a swap cue opens the question, after nothing but stop words ("and RA?", "so what about
-        lupus?"); "and" between two words of the question's own ("gout and tiredness") is no swap."""
+        """Whether a swap cue opens the question, after nothing but stop words, and what follows it asks
+        nothing of its own ("and RA?", "so what about lupus?"). "gout and tiredness" joins two words of the
+        question's own; "and what's the conclusion?" is a new question."""
         words = analysis.normalised.split()
         stopwords = self.index.analyzer.stop_surface
-        for position, word in enumerate(words):
-            if any(words[position : position + cue.count(" ") + 1] == cue.split() for cue in self._swap_cues):
-                return True
-            if word not in stopwords:
-                return False
-        return False
+        position, cued = 0, False
+        while position < len(words):
+            at = [c.split() for c in self._swap_cues if words[position : position + c.count(" ") + 1] == c.split()]
+            if at:  # the longest cue here ("and what about"), then perhaps another
+                position, cued = position + max(map(len, at)), True
+            elif cued or words[position] not in stopwords:
+                break
+            else:
+                position += 1
+        return cued and QUESTION_WORDS.isdisjoint(words[position:])
 
     def resolve(
         self, text: str, analysis: Analysis, context: Context, ranked: list[Scored], threshold: float

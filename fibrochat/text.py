@@ -33,6 +33,11 @@ class _CombiningMarks(dict[int, int | None]):
 
 _DROP_COMBINING = _CombiningMarks()
 
+QUESTION_WORDS = frozenset(  # the words an English question opens with: grammar, not content
+    {"is", "are", "does", "do", "did", "can", "could", "will", "would", "should", "has", "have"}
+    | {"how", "what", "whats", "why", "which", "when", "where", "who"}
+)
+
 
 def fold(text: str) -> str:
     """Unicode-fold to plain lower-case ASCII letters where possible (é → e, ﬁ → fi)."""

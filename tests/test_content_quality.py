@@ -145,6 +145,14 @@ def test_two_treatments_side_by_side_quote_each_ones_own_section(default_bot: Ch
     assert parents == ["2. Janus Kinase (JAK) Inhibitors", "1. Biologic Therapies for Autoimmune Diseases"]
 
 
+def test_and_before_a_question_of_its_own_starts_a_new_question(default_bot: Chatbot) -> None:
+    """"and RA?" asks the last question again; "and what's the article's conclusion?" asks something new."""
+    conversation = default_bot.conversation()
+    conversation.ask("do probiotics help with fibro")
+    reply = conversation.ask("and what's the overall conclusion?")
+    assert reply.citations[0].section[-1] == "Conclusion"
+
+
 def test_every_out_of_scope_example_falls_back(default_bot: Chatbot) -> None:
     """An out-of-scope example answered with a passage would be a quote that merely shares words."""
     misses = [

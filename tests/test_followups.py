@@ -188,3 +188,4 @@ def test_the_follow_up_note_names_a_question_heading_without_doubled_punctuation
     assert conversation.ask("do sprains heal with rest").citations[0].anchor == "can-sprains-heal"
     reply = conversation.ask("why?")
     assert "(Taking this as a follow-up about Can Sprains Heal.)" in reply.text
+
