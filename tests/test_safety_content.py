@@ -227,6 +227,7 @@ MEDICINE = [
 ]
 
 ORDINARY = [
+    "what is stopping personalized medicine right now",
     "I wrote a note to my doctor about LDN",
     "my kids made me a card saying get well soon",
     "how do I stop fibro flares",
