@@ -153,6 +153,15 @@ def test_and_before_a_question_of_its_own_starts_a_new_question(default_bot: Cha
     assert reply.citations[0].section[-1] == "Conclusion"
 
 
+def test_dictated_punctuation_and_brand_names_are_read_as_meant(default_bot: Chatbot) -> None:
+    """"question mark" is punctuation said aloud; "brands" are the examples a section names; "again" is no word."""
+    assert default_bot.ask("what is LDN question mark").citations[0].section[-1] == "How LDN Works"
+    conversation = default_bot.conversation()
+    conversation.ask("how do JAK inhibitors work")
+    assert conversation.ask("which brands were those again?").citations[0].section[-1] == "How JAK Inhibitors Work"
+    assert default_bot.ask("have a nice day").intent == "goodbye"
+
+
 def test_every_out_of_scope_example_falls_back(default_bot: Chatbot) -> None:
     """An out-of-scope example answered with a passage would be a quote that merely shares words."""
     misses = [
