@@ -6,6 +6,8 @@ both; one section of one of them, or a section that merely names both, answers h
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .analysis import Analysis
 from .matching import SECTION_PREFIX, Index, Scored
 from .text import stem
@@ -30,23 +32,30 @@ class Comparisons:
         if len(named) != 2:
             return None
         first, second = sorted(named, key=lambda topic: self._first_mention(topic, analysis.all_terms))
-        ranked = [
-            s for s in self.index.rank(analysis, limit=COMPARED_CANDIDATES) if s.key.startswith(SECTION_PREFIX)
-        ]
-        own_first = self._own_best(ranked, first, second)
-        own_second = self._own_best(ranked, second, first)
+        own_first = self._own_best(analysis, first, second)
+        own_second = self._own_best(analysis, second, first)
         if own_first is None or own_second is None:
             return None
         return (first, own_first), (second, own_second)
 
-    def _own_best(self, ranked: list[Scored], topic: str, other: str) -> Scored | None:
-        """The best-ranked section whose own words name `topic` and not `other` (a summary names both)."""
-        for scored in ranked:
+    def _own_best(self, analysis: Analysis, topic: str, other: str) -> Scored | None:
+        """The best section whose own words name `topic` and not `other` (a summary names both), ranked for
+        the question without the other subject's words: "JAK inhibitors vs Humira" asks each side its own."""
+        others = self._cue_terms(other)
+        one_side = replace(
+            analysis,
+            terms=tuple(term for term in analysis.terms if term not in others),
+            all_terms=tuple(term for term in analysis.all_terms if term not in others),
+        )
+        for scored in self.index.rank(one_side, limit=COMPARED_CANDIDATES):
             about = self.index.topics_in(scored.key)
-            if topic in about and other not in about:
+            if scored.key.startswith(SECTION_PREFIX) and topic in about and other not in about:
                 return scored
         return None
 
+    def _cue_terms(self, topic: str) -> set[str]:
+        return {term for name, cues in self.index.topics if name == topic for cue in cues for term in cue}
+
     def _first_mention(self, topic: str, terms: tuple[str, ...]) -> int:
-        cue_terms = {term for name, cues in self.index.topics if name == topic for cue in cues for term in cue}
+        cue_terms = self._cue_terms(topic)
         return min((at for at, term in enumerate(terms) if term in cue_terms), default=len(terms))

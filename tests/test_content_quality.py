@@ -143,6 +143,9 @@ def test_two_treatments_side_by_side_quote_each_ones_own_section(default_bot: Ch
     reply = default_bot.ask("JAK inhibitors versus biologics: how do they differ?")
     parents = [citation.section[-2] for citation in reply.citations]
     assert parents == ["2. Janus Kinase (JAK) Inhibitors", "1. Biologic Therapies for Autoimmune Diseases"]
+    # each side is ranked without the other's words: Humira's many words must not drown the JAK side
+    reply = default_bot.ask("how is a JAK inhibitor different from a TNF blocker like Humira")
+    assert reply.citations[0].section[-1] == "How JAK Inhibitors Work"
 
 
 def test_and_before_a_question_of_its_own_starts_a_new_question(default_bot: Chatbot) -> None:
