@@ -9,7 +9,7 @@ from __future__ import annotations
 from .analysis import Analysis
 from .matching import SECTION_PREFIX, Index, Scored
 from .model import Context, Intent
-from .text import QUESTION_WORDS
+from .text import QUESTION_WORDS, phrase_at
 
 MAX_ASPECT_TERMS = 4  # words of the last question that "what about X?" may borrow
 MAX_OWN_TERMS = 3  # a "what about X?" with more words of its own than this is a question of its own
@@ -51,9 +51,9 @@ class FollowUps:
         stopwords = self.index.analyzer.stop_surface
         position, cued = 0, False
         while position < len(words):
-            at = [c.split() for c in self._swap_cues if words[position : position + c.count(" ") + 1] == c.split()]
-            if at:  # the longest cue here ("and what about"), then perhaps another
-                position, cued = position + max(map(len, at)), True
+            taken = phrase_at(words, position, self._swap_cues)
+            if taken:  # the longest cue here ("and what about"), then perhaps another
+                position, cued = position + taken, True
             elif cued or words[position] not in stopwords:
                 break
             else:

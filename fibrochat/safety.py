@@ -30,7 +30,7 @@ from rapidfuzz.distance import OSA
 from .model import Candidate, Reply
 from .safety_patterns import Analyser, compile_pattern, skeleton
 from .safety_rules import Category, Region, SafetyRules, packaged_sections, parse_safety
-from .text import normalise
+from .text import normalise, phrase_at
 
 __all__ = ["EXACT_CONFIDENCE", "INFERRED_CONFIDENCE", "SafetyHit", "SafetyLayer", "parse_safety"]
 
@@ -173,9 +173,9 @@ class SafetyLayer:
         if topic:
             subject = normalise(topic)
             words = [subject if word in self.rules.followup_words else word for word in words]
-            opening = max((swap for swap in self.rules.swap_words if _opens(words, swap)), key=len, default=None)
-            if opening is not None:  # "what about for my son?" after LDN: "what about ldn for my son"
-                words = [*words[: opening.count(" ") + 1], subject, *words[opening.count(" ") + 1 :]]
+            opening = phrase_at(words, 0, self.rules.swap_words)
+            if opening:  # "what about for my son?" after LDN: "what about ldn for my son"
+                words = [*words[:opening], subject, *words[opening:]]
         variant = " ".join(words)
         return self._match(variant, exact=False) if variant != normalised else None
 
@@ -266,9 +266,3 @@ def _choose_region(rules: SafetyRules, wanted: str | None) -> tuple[Region, str 
         return by_name[name], None
     known = ", ".join(region.id for region in rules.regions)
     return default, rules.unknown_region.format(region=(wanted or "").strip(), known=known)
-
-
-def _opens(words: list[str], phrase: str) -> bool:
-    """Whether the message's words begin with `phrase` (one or more words)."""
-    wanted = phrase.split()
-    return words[: len(wanted)] == wanted

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
@@ -37,6 +38,15 @@ QUESTION_WORDS = frozenset(  # the words an English question opens with: grammar
     {"is", "are", "does", "do", "did", "can", "could", "will", "would", "should", "has", "have"}
     | {"how", "what", "whats", "why", "which", "when", "where", "who"}
 )
+
+
+def phrase_at(words: Sequence[str], position: int, phrases: Iterable[str]) -> int:
+    """How many words the longest of `phrases` takes at `position` of `words` ("and what about" over "and"); 0
+    when none starts there."""
+    return max(
+        (len(wanted) for wanted in map(str.split, phrases) if list(words[position : position + len(wanted)]) == wanted),
+        default=0,
+    )
 
 
 def fold(text: str) -> str:
