@@ -132,6 +132,21 @@ CRISIS = [
     "tempted to swallow the whole lot of my pills",
     "no point going on with this pain",
     "honestly no point carrying on like this",
+    "we found fresh cuts all down his arms last night",
+    "I've sorted my will out and put all my affairs in order",
+    "my grandad keeps telling us he is such a burden and he gave away his watch",
+    "my wife says she feels like a burden to everyone",
+    "keep imagining steering the car off the bridge on the motorway",
+    "if this pain doesnt kill me off ill finish the job myself",
+    "how many of my sleeping tablets would it take to never wake up",
+    "how much amitriptyline would it take to die",
+    "whats the point of livin with this",
+    "no1 would notice if i was gone",
+    "reading about the most painless ways to die",
+    "i wan end am, i no fit again",
+    "i might just stop eating and drinking altogether",
+    "i keep picking at my skin until it bleeds",
+    "im thinking about taking the lot tonight",
 ]
 
 EMERGENCY = [
@@ -202,6 +217,10 @@ EMERGENCY = [
     "this rash is spreading really fast",
     "my 4 year old swallowed a few of my tablets",
     "our puppy chewed through my pill packet",
+    "my 3 year old got into the cupboard and chewed some of my gabapentin",
+    "cut my leg on glass and the blood is pouring out and wont stop",
+    "on humira with a 39.8c temperature and chills",
+    "my daughter has a 40 degree fever",
 ]
 
 MEDICINE = [
@@ -281,6 +300,11 @@ MEDICINE = [
     "is 4.5 mg ldn too much",
     "how to taper off prednisone",
     "can i just stop taking my meds",
+    "could I take my LDN twice a day instead of once",
+    "can i use my sisters tramadol for my back tonight",
+    "can i have some of my mums pregabalin for my flare",
+    "thinking of starting my 12 year old son on low dose naltrexone",
+    "I want to ditch all my pain meds and go natural",
 ]
 
 ORDINARY = [
@@ -420,6 +444,18 @@ ORDINARY = [
     "when should i see a doctor about fibro",
     "should i join a trial",
     "how much is ldn",
+    "I crashed into a tree years ago, could the trauma have triggered my fibro?",
+    "this fatigue is finishing me off lol",
+    "I gave the dog to my sister for the weekend",
+    "is fibromyalgia a burden on health services",
+    "I stopped drinking altogether last year, does alcohol affect fibro",
+    "my 2 year old keeps me on my toes",
+    "I had a 38 degree temperature last week with a cold",
+    "my skin itches and I scratch my arms a lot",
+    "how much would it take to get a clinical trial going",
+    "do biologics work every week instead of every day",
+    "can I take my mum to her rheumatology appointment",
+    "how do I put my son on a trial list",
 ]
 
 
