@@ -50,11 +50,12 @@ class Analyzer:
             [(v, c) for v, c in lexicon.synonyms] + [(c, c) for _, c in lexicon.synonyms]
         )
         self._expansions = self._phrase_table(list(lexicon.expansions))
+        self._spelled_out = dict(lexicon.text_speak)
         self._rule_starts = frozenset(self._synonyms).union(self._expansions)  # the stems a phrase rule starts at
         self.stopwords = frozenset(stem(word) for phrase in lexicon.stopwords for word in phrase.split())
         self.stop_surface = frozenset(word for phrase in lexicon.stopwords for word in phrase.split())
         surface: set[str] = set(self.stop_surface)
-        for variant, canonical in (*lexicon.synonyms, *lexicon.expansions):
+        for variant, canonical in (*lexicon.synonyms, *lexicon.expansions, *lexicon.text_speak):
             surface.update(variant.split())
             surface.update(canonical.split())
         self.surface = frozenset(surface)
@@ -130,8 +131,21 @@ class Analyzer:
                 return squeezed
         return None
 
+    def spell_out(self, normalised: str) -> str:
+        """Normalised text with its text speak written out ("who r u" → "who are you"), read before anything
+        else: smalltalk and question words are then recognised however they were typed."""
+        words = normalised.split(" ")
+        spelled = self._spelled(words)
+        return normalised if spelled is words else " ".join(spelled)
+
+    def _spelled(self, words: list[str]) -> list[str]:
+        """The words with text speak spelled out; the very same list when there is none."""
+        if self._spelled_out.keys().isdisjoint(words):
+            return words
+        return " ".join([self._spelled_out.get(word, word) for word in words]).split(" ")
+
     def analyse(self, text: str, *, correct: bool = True, expand: bool = True) -> Analysis:
-        normalised = normalise(text)
+        normalised = self.spell_out(normalise(text))
         words = normalised.split()
         unknown: list[str] = []
         corrected: list[tuple[str, str]] = []
@@ -168,7 +182,7 @@ class Analyzer:
     def terms_of(self, text: str, stems: StemCache) -> set[str]:
         """The set of the text's content terms (no typo correction): for loading, so each word's stem is
         looked up in `stems`, which thus holds every word met."""
-        words = text_words(text)
+        words = self._spelled(text_words(text))
         plain = self._plain_terms(set(map(stems.__getitem__, words)))
         if plain is not None:
             return plain
@@ -177,7 +191,7 @@ class Analyzer:
     def example_terms(self, text: str, stems: StemCache) -> tuple[list[str], tuple[str, ...]]:
         """The words of `text` and the terms of analyse(text, correct=False), for loading the example questions:
         most name no synonym or brand, and then their terms are their stems in order, less the stop words."""
-        words = text_words(text)
+        words = self._spelled(text_words(text))
         stemmed = list(map(stems.__getitem__, words))
         if not self._rule_starts.isdisjoint(stemmed):
             return words, self.analyse(text, correct=False).terms
@@ -201,10 +215,13 @@ class Analyzer:
 
     def _heading_terms(self, heading: str, stems: StemCache) -> frozenset[str] | None:
         """One heading's terms, or None when they may depend on the headings around it: a phrase rule may start
-        in it, or (in unusual text) a word or an escape may span two headings."""
+        in it, or (in unusual text) a word or an escape may span two headings; or when it has text speak."""
         if not heading.isascii() or "\x1b" in heading:
             return None
-        found = frozenset(map(stems.__getitem__, text_words(heading)))
+        words = text_words(heading)
+        if self._spelled(words) is not words:
+            return None
+        found = frozenset(map(stems.__getitem__, words))
         return found.difference(self.stopwords) if self._rule_starts.isdisjoint(found) else None
 
     def _plain_terms(self, stems: set[str]) -> set[str] | None:

@@ -165,7 +165,7 @@ class Chatbot:
 
         "ta, that's useful" is thanks through and through, not a follow-up on "that"; "thanks! and how does
         it work?" asks something."""
-        rest = self.index.after_smalltalk(normalise(cleaned))
+        rest = self.index.after_smalltalk(self.index.analyzer.spell_out(normalise(cleaned)))
         if rest is None or ("?" not in cleaned and self._is_smalltalk(self.index.rank(self.index.analyse(rest)))):
             return None
         reply, after = self.answer(rest, context)

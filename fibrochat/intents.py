@@ -22,7 +22,7 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _KINDS: tuple[IntentKind, ...] = ("faq", "smalltalk", "safety", "unanswerable")
 _INTENT_KEYS = {"id", "kind", "questions", "cites", "lead", "response", "suggestions", "topic"}
 _LEXICON_KEYS = {"synonyms", "expansions", "stopwords", "topics", "generic"} | {
-    "followup_cues", "pronouns", "swap_cues", "comparison_cues"
+    "followup_cues", "pronouns", "swap_cues", "comparison_cues", "text_speak"
 }
 _TOP_KEYS = {"intents", "lexicon"}
 
@@ -142,6 +142,15 @@ def _stopwords(value: Any, where: str, line: int | None) -> frozenset[str]:
     return _single_words(value, where, line, "stopwords", hint)
 
 
+def _text_speak(value: Any, where: str, line: int | None) -> tuple[tuple[str, str], ...]:
+    """`spelled out: [as typed, …]`; each typed form one word, as it replaces the word it is."""
+    pairs = _phrase_map(value, where, line, "text_speak")
+    phrase = next((typed for typed, _ in pairs if " " in typed), None)
+    if phrase is not None:
+        raise ContentError(where, line, f"lexicon text_speak spells out single words, and {phrase!r} is not one")
+    return pairs
+
+
 def _comparison_cues(value: Any, where: str, line: int | None) -> frozenset[str]:
     """Single words, matched by their stem: "difference" also finds "differences"."""
     return _single_words(value, where, line, "comparison_cues", "a cue is one word, such as vs or difference")
@@ -184,6 +193,9 @@ def _lexicon(data: Any, where: str, fallback_line: int | None) -> Lexicon:
         comparison_cues=_comparison_cues(data["comparison_cues"], where, line_of_key(data, "comparison_cues", line))
         if "comparison_cues" in data
         else frozenset(),
+        text_speak=_text_speak(data["text_speak"], where, line_of_key(data, "text_speak", line))
+        if "text_speak" in data
+        else (),
     )
 
 
@@ -244,6 +256,7 @@ def merge_lexicons(lexicons: list[Lexicon]) -> Lexicon:
         pronouns=frozenset(word for lex in lexicons for word in lex.pronouns),
         swap_cues=frozenset(word for lex in lexicons for word in lex.swap_cues),
         comparison_cues=frozenset(word for lex in lexicons for word in lex.comparison_cues),
+        text_speak=tuple(pair for lex in lexicons for pair in lex.text_speak),
     )
 
 

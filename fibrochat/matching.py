@@ -175,7 +175,8 @@ class Index:
         smalltalk = [(intent, text) for intent in intents if intent.kind == "smalltalk" for text in intent.questions]
         self._smalltalk_intents = tuple(intent for intent, _ in smalltalk)
         self.smalltalk_keys = frozenset(_target(intent) for intent in intents if intent.kind == "smalltalk")
-        self._smalltalk = {f"{position}": normalise(question) for position, (_, question) in enumerate(smalltalk)}
+        spell_out = self.analyzer.spell_out
+        self._smalltalk = {f"{position}": spell_out(normalise(q)) for position, (_, q) in enumerate(smalltalk)}
         openers: dict[str, dict[str, int]] = defaultdict(dict)  # first word → smalltalk examples beginning with it
         for position, text in enumerate(self._smalltalk.values()):
             if text:

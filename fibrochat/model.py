@@ -124,7 +124,7 @@ class Reply:
 @dataclass(frozen=True, slots=True)
 class Lexicon:
     """Words as data: synonyms, brand expansions, stop words, topics, follow-up cues, pronouns, swap and
-    comparison cues."""
+    comparison cues, and text speak spelled out."""
 
     synonyms: tuple[tuple[str, str], ...] = ()
     expansions: tuple[tuple[str, str], ...] = ()
@@ -135,6 +135,7 @@ class Lexicon:
     pronouns: frozenset[str] = frozenset()  # words that point back at the last subject: it, they, that…
     swap_cues: frozenset[str] = frozenset()  # ask the last question again of something else: what about…
     comparison_cues: frozenset[str] = frozenset()  # single words that set two subjects side by side: vs, difference…
+    text_speak: tuple[tuple[str, str], ...] = ()  # (word as typed, spelled out): read first, "who r u" as "who are you"
 
 
 @dataclass(frozen=True, slots=True)

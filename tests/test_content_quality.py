@@ -139,6 +139,13 @@ def test_a_follow_up_is_not_taken_for_the_smalltalk_it_resembles(default_bot: Ch
     assert conversation.ask("that's all, bye").intent == "goodbye"
 
 
+@pytest.mark.parametrize(
+    ("typed", "intent"), [("wat r u", "who-are-you"), ("ty u r gr8", "thanks"), ("thank u", "thanks")]
+)
+def test_smalltalk_in_text_speak_is_recognised(default_bot: Chatbot, typed: str, intent: str) -> None:
+    assert default_bot.ask(typed).intent == intent
+
+
 def test_two_treatments_side_by_side_quote_each_ones_own_section(default_bot: Chatbot) -> None:
     reply = default_bot.ask("JAK inhibitors versus biologics: how do they differ?")
     parents = [citation.section[-2] for citation in reply.citations]

@@ -115,6 +115,15 @@ def test_follow_up_word_lists_load_normalised(tmp_path: Path) -> None:
     assert loaded.lexicon.swap_cues == frozenset({"what about", "how about"})
 
 
+def test_text_speak_loads_as_typed_word_and_spelling(tmp_path: Path) -> None:
+    loaded = load(tmp_path, """
+        lexicon:
+          text_speak:
+            you: [U, ya]
+        """)
+    assert loaded.lexicon.text_speak == (("u", "you"), ("ya", "you"))
+
+
 def test_comparison_cues_load_as_single_words(tmp_path: Path) -> None:
     loaded = load(tmp_path, """
         lexicon:
@@ -357,6 +366,7 @@ def test_a_list_or_mapping_as_key(tmp_path: Path) -> None:
         ("lexicon:\n  stopwords: 3\n", "'stopwords'"),
         ("lexicon:\n  stopwords: [the, right now]\n", "stopwords are single words, and 'right now' is not"),
         ("lexicon:\n  comparison_cues: [vs, compared to]\n", "comparison_cues are single words, and 'compared to'"),
+        ("lexicon:\n  text_speak:\n    see you: [c u, cu]\n", "text_speak spells out single words, and 'c u' is not"),
         ("lexicon:\n  colours: [red]\n", "unknown key 'colours' in lexicon"),
         ("lexicon:\n  synonyms:\n    word: ['!!!']\n", "has no letters or digits"),
         ("questions: [hi]\n", "unknown top-level key 'questions'"),

@@ -62,6 +62,12 @@ def test_smalltalk_made_of_stop_words_is_matched_on_the_whole_text(garden_bot: C
     assert garden_bot.ask("good morning").kind == "smalltalk"
 
 
+def test_text_speak_is_spelled_out_before_the_question_is_read(garden_bot: Chatbot) -> None:
+    assert garden_bot.ask("hlo").kind == "smalltalk"
+    assert garden_bot.ask("gd mornin").kind == "smalltalk"
+    assert garden_bot.index.analyzer.spell_out("gd mornin to you") == "good morning to you"
+
+
 def test_every_fixture_example_reaches_its_own_intent(garden_bot: Chatbot) -> None:
     for intent in garden_bot.knowledge.intents:
         for question in intent.questions:
