@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from .chat_commands import is_number
 from .chat_text import COMMANDS
 from .engine import Chatbot
-from .text import normalise
+from .text import REQUEST_WORDS, normalise
 
 MIN_TYPED = 3
 """Characters typed before suggestions appear on their own (Tab always offers them)."""
@@ -29,10 +29,6 @@ MIN_TYPED = 3
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]+\b")
 _LONE_I = re.compile(r"\bi\b(?!\.)")
 _WORD = re.compile(r"\b[A-Za-z][A-Za-z0-9]+\b")
-_QUESTION_WORDS = frozenset(
-    {"what", "whats", "how", "is", "are", "can", "could", "does", "do", "did", "why", "which", "who", "when"}
-    | {"where", "will", "would", "should", "tell"}
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +57,7 @@ class QuestionBank:
                 continue
             for position, question in enumerate(intent.questions):
                 first = normalise(question).split()[:1]
-                if position and (not first or first[0] not in _QUESTION_WORDS):
+                if position and (not first or first[0] not in REQUEST_WORDS):
                     continue  # keyword-style examples ("ldn fibro pain") read badly as suggestions
                 entry = _entry(as_question(question, acronyms), intent.id, 0 if position == 0 else 1)
                 if entry.normalised and entry.normalised not in entries:

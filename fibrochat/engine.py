@@ -22,7 +22,7 @@ from .messages import Messages
 from .model import Candidate, Citation, Context, Document, Intent, Passage, Reply, Section
 from .prepared import EXTRA_KEYS, MAX_SUGGESTIONS, Prepared, prepare
 from .safety import SafetyHit
-from .text import QUESTION_WORDS, normalise
+from .text import QUESTION_WORDS, REQUEST_WORDS, normalise
 
 if TYPE_CHECKING:
     from .conversation import Conversation
@@ -150,6 +150,10 @@ class Chatbot:
             found = self._from_question_sentence(cleaned, analysis)
             if found is not None and (reply.intent is None or _outscores(found, chosen)):
                 reply, chosen, resolved = found
+        if reply.kind == "fallback" and reply.intent is None:
+            opening = self._smalltalk_before_remark(cleaned)
+            if opening is not None:  # "thanks, you explained it better than my doctor": thanks, not "no source"
+                reply, chosen = opening, None
         if note:
             reply = _with_note(reply, note)
         if followup_topic and reply.kind == "answer":
@@ -172,6 +176,15 @@ class Chatbot:
         if reply.kind not in ("answer", "clarify") or ("?" not in cleaned and reply.confidence < SURE_AFTER_GREETING):
             return None  # "good morning, I hope you are keeping well" is a greeting, not a question about hope
         return reply, after
+
+    def _smalltalk_before_remark(self, cleaned: str) -> Reply | None:
+        """The reply to the greeting or thanks a message opens with, when what follows asks nothing."""
+        spelled = self.index.analyzer.spell_out(normalise(cleaned))
+        rest = self.index.after_smalltalk(spelled)
+        intent = self.index.opening_smalltalk(spelled)
+        if rest is None or intent is None or "?" in cleaned or rest.split(" ", 1)[0] in REQUEST_WORDS:
+            return None
+        return self._smalltalk(intent, Scored(f"{INTENT_PREFIX}{intent.id}", 1.0, "opens the message"), ())
 
     def _from_question_sentence(self, text: str, analysis: Analysis) -> tuple[Reply, Scored | None, Analysis] | None:
         """For a story that found no source as a whole: its question sentence's answer, smalltalk ("Are you an

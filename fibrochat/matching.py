@@ -278,6 +278,11 @@ class Index:
             rest = (rest or normalised)[len(opened[0]) + 1 :]
         return rest
 
+    def opening_smalltalk(self, normalised: str) -> Intent | None:
+        """The smalltalk intent of the greeting or thanks a message opens with (and goes on after), if any."""
+        opened = self._opener(normalised)
+        return None if opened is None else self._smalltalk_intents[opened[1]]
+
     def _opener(self, normalised: str) -> tuple[str, int] | None:
         """The longest smalltalk example the message begins with and goes on after, and its position."""
         for text, position in self._openers.get(normalised.split(" ", 1)[0], ()):

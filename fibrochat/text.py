@@ -38,6 +38,8 @@ QUESTION_WORDS = frozenset(  # the words an English question opens with: grammar
     {"is", "are", "does", "do", "did", "can", "could", "will", "would", "should", "has", "have"}
     | {"how", "what", "whats", "why", "which", "when", "where", "who"}
 )
+REQUEST_WORDS = QUESTION_WORDS | {"tell", "explain", "describe", "list", "give", "show"}
+"""The words a question or a request opens with: "tell me about LDN" asks as much as "what is LDN"."""
 
 
 def phrase_at(words: Sequence[str], position: int, phrases: Iterable[str]) -> int:

@@ -145,6 +145,12 @@ def test_a_curated_question_that_comes_down_to_one_common_word_is_answered(compo
     assert compost_bot.ask("compost").kind == "fallback"  # the bare word still asks for more
 
 
+def test_a_greeting_followed_by_a_remark_that_asks_nothing_is_a_greeting(garden_bot: Chatbot) -> None:
+    assert garden_bot.ask("hello, my tomatoes are doing well this year").intent == "hello"
+    assert garden_bot.ask("hello, my tomatoes are doing well this year?").kind == "fallback"  # asks: no source
+    assert garden_bot.ask("hello, what is a greenhouse").intent == "garden-out-of-scope"
+
+
 def test_every_greeting_a_message_opens_with_is_set_aside_at_once(garden_bot: Chatbot) -> None:
     assert garden_bot.index.after_smalltalk("hi hello good morning what eats aphids") == "what eats aphids"
     assert garden_bot.index.after_smalltalk("hello") is None
