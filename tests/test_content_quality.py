@@ -139,6 +139,15 @@ def test_a_follow_up_is_not_taken_for_the_smalltalk_it_resembles(default_bot: Ch
     assert conversation.ask("that's all, bye").intent == "goodbye"
 
 
+def test_ldn_safety_quotes_well_tolerated_and_other_drugs_risks_are_declined(default_bot: Chatbot) -> None:
+    """The article calls LDN well-tolerated and low-cost; of the other medicines' risks and prices it says nothing."""
+    for question in ("is LDN safe?", "how much does LDN cost"):
+        reply = default_bot.ask(question)
+        assert reply.citations[0].section[-1] == "LDN’s Impact on Fibromyalgia and Autoimmune Disorders", question
+    for question in ("are biologics safe", "is Humira safe", "is LDN safe long term", "how much is Enbrel a month"):
+        assert default_bot.ask(question).kind == "fallback", question
+
+
 @pytest.mark.parametrize(
     ("typed", "intent"), [("wat r u", "who-are-you"), ("ty u r gr8", "thanks"), ("thank u", "thanks")]
 )

@@ -305,6 +305,7 @@ MEDICINE = [
     "can i have some of my mums pregabalin for my flare",
     "thinking of starting my 12 year old son on low dose naltrexone",
     "I want to ditch all my pain meds and go natural",
+    "is LDN safe with my tramadol",
 ]
 
 ORDINARY = [
@@ -456,6 +457,7 @@ ORDINARY = [
     "do biologics work every week instead of every day",
     "can I take my mum to her rheumatology appointment",
     "how do I put my son on a trial list",
+    "is LDN safe?",
 ]
 
 
