@@ -3,8 +3,8 @@
 Patterns, replies and the emergency numbers per region are data (see safety_rules.py and the packaged
 `intents/safety.yaml`); this module indexes them at load and matches them. A message is
 normalised and matched as is, then again with likely typos corrected and, in a follow-up, "it"/"them"
-read as the previous turn's subject. Categories are tried in file order, so the crisis reply wins
-whenever a message could be read more than one way.
+read as the previous turn's subject, and last without its fillers ("just", "i think"). Categories are
+tried in file order, so the crisis reply wins whenever a message could be read more than one way.
 
 Loading is cheap: at load each pattern is only read for the words a match can begin with (see
 safety_patterns.py). A pattern is compiled the first time a message could match it, which is
@@ -177,7 +177,11 @@ class SafetyLayer:
             if opening:  # "what about for my son?" after LDN: "what about ldn for my son"
                 words = [*words[:opening], subject, *words[opening:]]
         variant = " ".join(words)
-        return self._match(variant, exact=False) if variant != normalised else None
+        hit = self._match(variant, exact=False) if variant != normalised else None
+        if hit is None and self.rules.fillers:  # "would it take to just not wake up", "i think he swallowed"
+            plain = " ".join(_without(words, self.rules.fillers))
+            hit = self._match(plain, exact=False) if plain != variant else None
+        return hit
 
     def reply(self, hit: SafetyHit, *, disclaimer: str, suggestions: tuple[str, ...] = ()) -> Reply:
         """The safety reply: no citations, the disclaimer, and general reading only where the category allows."""
@@ -249,6 +253,20 @@ class SafetyLayer:
             return word
         found = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=_max_edits(len(word)))
         return found[0] if found is not None else word
+
+
+def _without(words: list[str], phrases: frozenset[str]) -> list[str]:
+    """The words less every occurrence of the phrases (the longest at each place)."""
+    kept: list[str] = []
+    position = 0
+    while position < len(words):
+        taken = phrase_at(words, position, phrases)
+        if taken:
+            position += taken
+        else:
+            kept.append(words[position])
+            position += 1
+    return kept
 
 
 def _max_edits(length: int) -> int:

@@ -37,6 +37,7 @@ _TOP_KEYS = frozenset(
         "typo_targets",
         "followup_words",
         "swap_words",
+        "fillers",
         "words",
         "regions",
         "categories",
@@ -83,6 +84,7 @@ class SafetyRules:
     typo_targets: frozenset[str]
     followup_words: frozenset[str]
     swap_words: frozenset[str] = frozenset()  # "what about …?": the previous subject is read right after them
+    fillers: frozenset[str] = frozenset()  # "just", "i think": read once more without them
     packaged: bool = False
     """All of it from the packaged file, whose patterns the test suite compiles: they are compiled when
     first needed, where a curator's own are all compiled at load so that a mistake is named at once."""
@@ -141,7 +143,7 @@ class _Collector:
                     _, first_path, first_line = self.settings[key]
                     raise ContentError(where, line, f"safety {key} is set twice (first at {first_path}:{first_line})")
                 self.settings[key] = (_text(body[key], where, line, repr(key)), where, line)
-        for key in ("known_words", "typo_targets", "followup_words", "swap_words"):
+        for key in ("known_words", "typo_targets", "followup_words", "swap_words", "fillers"):
             if key in body:
                 self.lists[key].update(normalise(word) for word in _texts(body[key], where, line, repr(key)))
         if "words" in body:
@@ -244,6 +246,7 @@ class _Collector:
             typo_targets=frozenset(self.lists["typo_targets"]),
             followup_words=frozenset(self.lists["followup_words"]),
             swap_words=frozenset(self.lists["swap_words"]),
+            fillers=frozenset(self.lists["fillers"]),
             packaged=self.packaged and self.seen,
         )
 

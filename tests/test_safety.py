@@ -126,6 +126,14 @@ def test_a_follow_up_that_opens_with_a_swap_word_is_read_with_the_last_subject(s
     assert conversation.ask("and my dog?").kind != "safety"  # the subject alone is no pattern
 
 
+def test_fillers_are_read_past(safe_garden: Chatbot) -> None:
+    """"help me just now" meets 'help me now'; a filler inside a word, or a word left out, does not."""
+    assert safe_garden.ask("help me just now").intent == "fixture-urgent"
+    assert safe_garden.ask("can i i think double the fertiliser").intent == "fixture-advice"
+    assert safe_garden.ask("help me justnow").kind != "safety"
+    assert safe_garden.ask("help me just").kind != "safety"
+
+
 def test_answer_is_pure_for_safety(safe_garden: Chatbot) -> None:
     context = Context(topic="tomatoes", section=None, aspect=(), turns=3)
     reply, after = safe_garden.answer("help me now", context)
