@@ -100,6 +100,7 @@ class SafetyLayer:
         self._index_anchors(analyser)
         self._set_region(_choose_region(rules, region))
         self._known = frozenset(known_words) | rules.known_words | rules.typo_targets | rules.followup_words
+        self._filler_starts = frozenset(filler.split(" ", 1)[0] for filler in rules.fillers)
         by_length: dict[int, list[str]] = defaultdict(list)
         for target in rules.typo_targets:
             by_length[len(target)].append(target)
@@ -178,8 +179,8 @@ class SafetyLayer:
                 words = [*words[:opening], subject, *words[opening:]]
         variant = " ".join(words)
         hit = self._match(variant, exact=False) if variant != normalised else None
-        if hit is None and self.rules.fillers:  # "would it take to just not wake up", "i think he swallowed"
-            plain = " ".join(_without(words, self.rules.fillers))
+        if hit is None and not self._filler_starts.isdisjoint(words):  # "it take to just not wake up"
+            plain = " ".join(_without(words, self.rules.fillers, self._filler_starts))
             hit = self._match(plain, exact=False) if plain != variant else None
         return hit
 
@@ -255,12 +256,12 @@ class SafetyLayer:
         return found[0] if found is not None else word
 
 
-def _without(words: list[str], phrases: frozenset[str]) -> list[str]:
-    """The words less every occurrence of the phrases (the longest at each place)."""
+def _without(words: list[str], phrases: frozenset[str], starts: frozenset[str]) -> list[str]:
+    """The words less every occurrence of the phrases (the longest at each place); `starts` are their first words."""
     kept: list[str] = []
     position = 0
     while position < len(words):
-        taken = phrase_at(words, position, phrases)
+        taken = phrase_at(words, position, phrases) if words[position] in starts else 0
         if taken:
             position += taken
         else:
