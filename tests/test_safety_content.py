@@ -153,6 +153,20 @@ CRISIS = [
     "which car park round here is the tallest",
     "finally wrote my will and planned my own funeral",
     "i've already got the rope in the shed",
+    "honestly my boys would be better off with a dad who isn't always ill",
+    "she keeps staring at the railway tracks at night",
+    "don't worry, I won't be a burden to anyone for much longer",
+    "maybe is best if I no longer exist anymore",
+    "been cutting my thighs again to cope",
+    "I've had a good innings, please don't call anyone",
+    "I see no point carrying on like this",
+    "my brother texted look after the kids for me and went quiet",
+    "passive si turned active this week",
+    "I have an oxy stash and a plan for this weekend",
+    "I pray to God every night to take me",
+    "this will be my last message",
+    "I'm going to stop trying for good",
+    "I am thinking to swallow all my tablets",
 ]
 
 EMERGENCY = [
@@ -232,6 +246,8 @@ EMERGENCY = [
     "my daughter is jerking on the floor and wont wake up",
     "he's diabetic and really clammy and confused",
     "my dad went grey and sweaty and his jaw and arm hurt",
+    "my wife is on the bathroom floor and not responding",
+    "his whole left side went weak suddenly",
 ]
 
 MEDICINE = [
@@ -320,6 +336,9 @@ MEDICINE = [
     "would it be safe for me to commence LDN alongside my warfarin",
     "am I still ok to take sumatriptan on LDN",
     "im halving my enbrel so it lasts longer",
+    "how do I wean myself off gabapentin",
+    "can I move my LDN to the morning",
+    "is pregabalin with a few pints ok",
 ]
 
 ORDINARY = [
@@ -482,6 +501,20 @@ ORDINARY = [
     "we posted goodbye cards to our old neighbours",
     "I looked up which bridge is the tallest in the world for a quiz",
     "I picked out the hymns for my daughter's wedding",
+    "my kids are better off with a mum who understands fibro, so I'm learning",
+    "I keep looking at the bridge design for my engineering course",
+    "is it better if I am not living near a city for fibro",
+    "my grandad had a good innings, he died at 95 and had fibro-like pain",
+    "please don't tell anyone but I tried LDN",
+    "there is no point waking up early with fibro fog",
+    "this is my last message for today, thanks",
+    "there's no point going on the waiting list",
+    "I burned my hand on the oven, could that trigger a flare",
+    "my left side hurts more than the right with fibro",
+    "does LDN work better in the morning or at night",
+    "my husband is on the floor playing with the kids",
+    "I asked the doctor to let me try LDN",
+    "I stopped trying yoga because it hurt",
 ]
 
 
