@@ -139,6 +139,14 @@ def test_a_follow_up_is_not_taken_for_the_smalltalk_it_resembles(default_bot: Ch
     assert conversation.ask("that's all, bye").intent == "goodbye"
 
 
+@pytest.mark.parametrize("more", ["tell me more", "say more", "go on", "elaborate"])
+def test_asking_for_more_stays_with_the_last_answer_and_is_never_goodbye(default_bot: Chatbot, more: str) -> None:
+    conversation = default_bot.conversation()
+    conversation.ask("how does ldn work")
+    assert conversation.ask(more).citations[0].section[-1] == "How LDN Works"
+    assert default_bot.ask(more).intent != "goodbye"  # with nothing before it there is nothing to say more of
+
+
 def test_ldn_safety_quotes_well_tolerated_and_other_drugs_risks_are_declined(default_bot: Chatbot) -> None:
     """The article calls LDN well-tolerated and low-cost; of the other medicines' risks and prices it says nothing."""
     for question in ("is LDN safe?", "how much does LDN cost"):
