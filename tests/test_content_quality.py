@@ -139,7 +139,7 @@ def test_a_follow_up_is_not_taken_for_the_smalltalk_it_resembles(default_bot: Ch
     assert conversation.ask("that's all, bye").intent == "goodbye"
 
 
-@pytest.mark.parametrize("more", ["tell me more", "say more", "go on", "elaborate"])
+@pytest.mark.parametrize("more", ["tell me more", "say more", "go on", "elaborate", "the second one?"])
 def test_asking_for_more_stays_with_the_last_answer_and_is_never_goodbye(default_bot: Chatbot, more: str) -> None:
     conversation = default_bot.conversation()
     conversation.ask("how does ldn work")
