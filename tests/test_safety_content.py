@@ -167,6 +167,15 @@ CRISIS = [
     "this will be my last message",
     "I'm going to stop trying for good",
     "I am thinking to swallow all my tablets",
+    "the kids would be better off with the life insurance money",
+    "I hope every night that God takes me in my sleep",
+    "what if I swallowed a whole months supply at once",
+    "there's a cliff near us that I keep finding myself driving back to",
+    "I sat with the knife for an hour last night",
+    "goodbye everyone, I'm sorry",
+    "nobody would know it wasn't an accident",
+    "I think this weekend will be my last",
+    "how fast can you bleed out",
 ]
 
 EMERGENCY = [
@@ -248,6 +257,9 @@ EMERGENCY = [
     "my dad went grey and sweaty and his jaw and arm hurt",
     "my wife is on the bathroom floor and not responding",
     "his whole left side went weak suddenly",
+    "she's gone pale and clammy and confused, and she's diabetic",
+    "heaviness in the centre of my chest since lunch",
+    "my dad's chest hurts and it's spreading into his jaw",
 ]
 
 MEDICINE = [
@@ -339,6 +351,8 @@ MEDICINE = [
     "how do I wean myself off gabapentin",
     "can I move my LDN to the morning",
     "is pregabalin with a few pints ok",
+    "which strength should I get",
+    "I've been skipping every other Humira injection",
 ]
 
 ORDINARY = [
@@ -515,6 +529,18 @@ ORDINARY = [
     "my husband is on the floor playing with the kids",
     "I asked the doctor to let me try LDN",
     "I stopped trying yoga because it hurt",
+    "does life insurance cover fibromyalgia treatment",
+    "I pray every night for a cure for fibro",
+    "I walk over the bridge to the clinic every week",
+    "I sit with my pills organiser every Sunday to sort the week",
+    "goodbye and sorry for all the questions",
+    "was my fibro caused by an accident",
+    "this will be my last question for today",
+    "my nose started bleeding out of nowhere",
+    "my husband is pale and tired all the time with fibro",
+    "which strength of evidence is there for LDN",
+    "how do I book a place on a trial",
+    "I had to skip my yoga class",
 ]
 
 
