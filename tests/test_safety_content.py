@@ -353,6 +353,7 @@ MEDICINE = [
     "is pregabalin with a few pints ok",
     "which strength should I get",
     "I've been skipping every other Humira injection",
+    "my dad takes Xeljanz, should he double it this week",
 ]
 
 ORDINARY = [
@@ -541,6 +542,8 @@ ORDINARY = [
     "which strength of evidence is there for LDN",
     "how do I book a place on a trial",
     "I had to skip my yoga class",
+    "I read about LDN, can I ask about it",
+    "biologics sound interesting, do they work for it",
 ]
 
 
