@@ -100,7 +100,12 @@ class SafetyLayer:
         self._index_anchors(analyser)
         self._set_region(_choose_region(rules, region))
         self._known = frozenset(known_words) | rules.known_words | rules.typo_targets | rules.followup_words
-        self._filler_starts = frozenset(filler.split(" ", 1)[0] for filler in rules.fillers)
+        by_start: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for filler in rules.fillers:
+            words = tuple(filler.split())
+            by_start[words[0]].append(words)
+        # each filler's words, under its first word, the longest first: "i think" is looked for only at "i"
+        self._fillers = {start: tuple(sorted(found, key=len, reverse=True)) for start, found in by_start.items()}
         by_length: dict[int, list[str]] = defaultdict(list)
         for target in rules.typo_targets:
             by_length[len(target)].append(target)
@@ -179,8 +184,8 @@ class SafetyLayer:
                 words = [*words[:opening], subject, *words[opening:]]
         variant = " ".join(words)
         hit = self._match(variant, exact=False) if variant != normalised else None
-        if hit is None and not self._filler_starts.isdisjoint(words):  # "it take to just not wake up"
-            plain = " ".join(_without(words, self.rules.fillers, self._filler_starts))
+        if hit is None and not self._fillers.keys().isdisjoint(words):  # "it take to just not wake up"
+            plain = " ".join(_without(words, self._fillers))
             hit = self._match(plain, exact=False) if plain != variant else None
         return hit
 
@@ -256,12 +261,13 @@ class SafetyLayer:
         return found[0] if found is not None else word
 
 
-def _without(words: list[str], phrases: frozenset[str], starts: frozenset[str]) -> list[str]:
-    """The words less every occurrence of the phrases (the longest at each place); `starts` are their first words."""
+def _without(words: list[str], phrases: Mapping[str, tuple[tuple[str, ...], ...]]) -> list[str]:
+    """The words less every occurrence of the phrases (by first word, the longest first): the longest at each place."""
     kept: list[str] = []
     position = 0
     while position < len(words):
-        taken = phrase_at(words, position, phrases) if words[position] in starts else 0
+        candidates = phrases.get(words[position], ())
+        taken = next((len(p) for p in candidates if tuple(words[position : position + len(p)]) == p), 0)
         if taken:
             position += taken
         else:
