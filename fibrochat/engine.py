@@ -112,9 +112,9 @@ class Chatbot:
             # only symbols/blank: ask for a question; words in a script we cannot read: say we have no source
             has_words = any(ch.isalnum() for ch in cleaned)
             return (self._fallback([], ()) if has_words else self._empty_reply()), context
-        hit = self.safety.check(cleaned, context.topic)
-        if hit is not None:  # safety first: before any retrieval, and the context stays as it was
-            return self._safety_reply(hit, cleaned), context
+        hit = self.safety.check(cleaned, context.topic, context.safety)
+        if hit is not None:  # safety first: before any retrieval; the context only notes the category
+            return self._safety_reply(hit, cleaned), replace(context, safety=hit.category.id)
 
         after_greeting = self._after_greeting(cleaned, context)
         if after_greeting is not None:

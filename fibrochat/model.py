@@ -146,3 +146,4 @@ class Context:
     section: str | None = None
     aspect: tuple[str, ...] = ()
     turns: int = 0
+    safety: str | None = None  # the safety category the last turn got: "I'll wait and see" after an emergency

@@ -97,6 +97,15 @@ class SafetyLayer:
                 if not rules.packaged:  # every check now: a curator's mistake is named at load
                     _compiled(flat[-1])
         self._flat = tuple(flat)
+        self._afterwards: dict[str, tuple[_Rule, ...]] = {}  # category → the rules of its `afterwards`
+        for category in rules.categories:
+            after = []
+            for pattern in category.afterwards:
+                source = skeleton(pattern, rules.words, category.path, category.line)
+                after.append(_Rule(category, pattern, source, rules.words, analyser))
+                if not rules.packaged:
+                    _compiled(after[-1])
+            self._afterwards[category.id] = tuple(after)
         self._index_anchors(analyser)
         self._set_region(_choose_region(rules, region))
         self._known = frozenset(known_words) | rules.known_words | rules.typo_targets | rules.followup_words
@@ -167,12 +176,15 @@ class SafetyLayer:
     def regions(self) -> tuple[Region, ...]:
         return self.rules.regions
 
-    def check(self, text: str, topic: str | None = None) -> SafetyHit | None:
-        """The safety category `text` belongs to, or None. `topic` is the previous turn's subject, if any."""
+    def check(self, text: str, topic: str | None = None, after: str | None = None) -> SafetyHit | None:
+        """The safety category `text` belongs to, or None. `topic` is the previous turn's subject, if any;
+        `after` the safety category the previous turn got, if any: a reply that plays it down gets it again."""
         normalised = normalise(text)
         if not normalised:
             return None
         hit = self._match(normalised, exact=True)
+        if hit is None and after is not None:
+            hit = self._played_down(normalised, after)
         if hit is not None:
             return hit
         words = [self._correct(word) for word in normalised.split()]
@@ -188,6 +200,13 @@ class SafetyLayer:
             plain = " ".join(_without(words, self._fillers))
             hit = self._match(plain, exact=False) if plain != variant else None
         return hit
+
+    def _played_down(self, normalised: str, category_id: str) -> SafetyHit | None:
+        """The category again, when the message answers its reply by playing it down ("probably nothing")."""
+        for rule in self._afterwards.get(category_id, ()):
+            if _compiled(rule).search(normalised) is not None:
+                return SafetyHit(rule.category, rule.pattern, False)
+        return None
 
     def reply(self, hit: SafetyHit, *, disclaimer: str, suggestions: tuple[str, ...] = ()) -> Reply:
         """The safety reply: no citations, the disclaimer, and general reading only where the category allows."""

@@ -44,7 +44,7 @@ _TOP_KEYS = frozenset(
     }
 )
 _REGION_KEYS = frozenset({"name", "aliases", "emergency", "crisis"})
-_CATEGORY_KEYS = frozenset({"id", "response", "patterns", "further_reading"})
+_CATEGORY_KEYS = frozenset({"id", "response", "patterns", "further_reading", "afterwards"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +68,8 @@ class Category:
     further_reading: bool
     path: str
     line: int
+    afterwards: tuple[str, ...] = ()
+    """Patterns for a reply to this category's reply that plays it down ("I'll wait and see"): it gets it again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +221,12 @@ class _Collector:
             problem = f"safety category {category_id!r}: further_reading must be true or false"
             raise ContentError(where, at("further_reading"), problem)
         patterns = _texts(body["patterns"], where, at("patterns"), f"category {category_id!r} patterns")
-        self.categories.append(Category(category_id, response, patterns, further, where, line or 0))
+        afterwards = (
+            _texts(body["afterwards"], where, at("afterwards"), f"category {category_id!r} afterwards")
+            if "afterwards" in body
+            else ()
+        )
+        self.categories.append(Category(category_id, response, patterns, further, where, line or 0, afterwards))
 
     def rules(self) -> SafetyRules:
         if not self.regions:

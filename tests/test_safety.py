@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -98,13 +99,13 @@ def test_no_reading_is_offered_without_a_subject_or_for_other_categories(safe_ga
 # -- every turn, and the context ------------------------------------------------------------------------
 
 
-def test_safety_runs_on_follow_ups_and_leaves_the_context_alone(safe_garden: Chatbot) -> None:
+def test_safety_runs_on_follow_ups_and_leaves_the_subject_alone(safe_garden: Chatbot) -> None:
     conversation = safe_garden.conversation()
     assert conversation.ask("how often should i water tomatoes").kind == "answer"
     before = conversation.context
     reply = conversation.ask("help me now")
     assert reply.kind == "safety"
-    assert conversation.context is before
+    assert replace(conversation.context, safety=None) == before
 
 
 def test_a_follow_up_pronoun_stands_for_the_last_subject(safe_garden: Chatbot) -> None:
@@ -134,11 +135,22 @@ def test_fillers_are_read_past(safe_garden: Chatbot) -> None:
     assert safe_garden.ask("help me just").kind != "safety"
 
 
-def test_answer_is_pure_for_safety(safe_garden: Chatbot) -> None:
+def test_answer_is_pure_for_safety_and_only_notes_the_category(safe_garden: Chatbot) -> None:
     context = Context(topic="tomatoes", section=None, aspect=(), turns=3)
     reply, after = safe_garden.answer("help me now", context)
     assert reply.kind == "safety"
-    assert after == context
+    assert after == Context(topic="tomatoes", section=None, aspect=(), turns=3, safety="fixture-urgent")
+
+
+def test_playing_down_a_safety_reply_gets_it_again_but_only_right_after_it(safe_garden: Chatbot) -> None:
+    conversation = safe_garden.conversation()
+    conversation.ask("help me now")
+    again = conversation.ask("I'll wait and see")
+    assert (again.kind, again.intent) == ("safety", "fixture-urgent")
+    assert again.confidence < 0.9  # inferred from the turn before, not said outright
+    assert conversation.ask("how often should i water tomatoes").kind == "answer"
+    assert conversation.ask("it's fine now").kind != "safety"  # the answer in between ended it
+    assert safe_garden.ask("I'll wait and see").kind != "safety"  # with nothing before it, nothing to play down
 
 
 def test_empty_input_is_not_a_safety_message(safe_garden: Chatbot) -> None:
@@ -295,6 +307,10 @@ def _write(tmp_path: Path, body: str) -> Path:
         (_GOOD_REGIONS + "  categories:\n    - id: x\n      response: hi\n      patterns: ['(?i)help']\n",
          "invalid pattern"),
         (_GOOD_REGIONS + "  categories:\n    - id: x\n      response: hi\n", "has no 'patterns'"),
+        (_GOOD_REGIONS + "  categories:\n    - id: x\n      response: hi\n      patterns: [a]\n"
+         "      afterwards: 3\n", "afterwards must be a non-empty list"),
+        (_GOOD_REGIONS + "  categories:\n    - id: x\n      response: hi\n      patterns: [a]\n"
+         "      afterwards: ['(ok']\n", "invalid pattern"),
         (_GOOD_REGIONS + "  categories:\n    - id: x\n      response: hi\n      patterns: [a]\n"
          "    - id: x\n      response: hi\n      patterns: [b]\n", "duplicate safety category id 'x'"),
         (_GOOD_REGIONS + "  categories:\n    - id: x\n      response: hi\n      patterns: [a]\n"
@@ -476,7 +492,9 @@ def test_a_curators_own_rules_are_all_compiled_at_load(monkeypatch: pytest.Monke
     rules = _fixture_rules()
     assert not rules.packaged
     SafetyLayer(rules)
-    assert compiled == [pattern for category in rules.categories for pattern in category.patterns]
+    expected = [pattern for category in rules.categories for pattern in category.patterns]
+    expected += [pattern for category in rules.categories for pattern in category.afterwards]
+    assert compiled == expected
 
 
 def test_the_packaged_rules_are_compiled_when_a_message_could_first_match(monkeypatch: pytest.MonkeyPatch) -> None:
