@@ -6,11 +6,12 @@ normalised and matched as is, then again with likely typos corrected and, in a f
 read as the previous turn's subject, and last without its fillers ("just", "i think"). Categories are
 tried in file order, so the crisis reply wins whenever a message could be read more than one way.
 
-Loading is cheap: at load each pattern is only read for the words a match can begin with (see
-safety_patterns.py). A pattern is compiled the first time a message could match it, which is
-also when the words a match needs somewhere are worked out; most patterns are never compiled in
-a short session. Both are kept in bounded caches, so a long session settles instead of growing.
-A curator's own rules are still compiled in full at load, so that a mistake in them is named,
+At load each pattern is only read, not compiled: for the words a match can begin with, and the words
+one of which it needs somewhere (see safety_patterns.py). A message is then tried only against the
+patterns that could begin at one of its words and whose needed word it holds: a few set operations, then
+a regular expression or two, however many patterns there are. A pattern is compiled the first time a
+message could match it; most never are in a short session, and a bounded cache keeps a long one from
+growing. A curator's own rules are still compiled in full at load, so that a mistake in them is named,
 with its file and line, before any question.
 """
 
@@ -40,8 +41,6 @@ INFERRED_CONFIDENCE = 0.8  # matched only after a typo correction or reading "it
 
 _CACHED_PATTERNS = 1024  # patterns kept compiled, for all layers together (the packaged rules have under 200)
 
-_Need = tuple[frozenset[str], tuple[str, ...]]  # a word a message must hold: one of these, or one beginning so
-_NO_NEED: _Need = (frozenset(), ())  # (by identity) the pattern needs no particular word
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,13 +74,6 @@ def _compiled(rule: _Rule) -> re.Pattern[str]:
     return compile_pattern(rule.pattern, rule.words, rule.category.path, rule.category.line, what)
 
 
-@lru_cache(maxsize=_CACHED_PATTERNS)
-def _needed(rule: _Rule) -> _Need:
-    """The words a message must hold for a pattern to match, worked out when the pattern is first a candidate."""
-    required = rule.analyser.required(rule.skeleton)
-    return _NO_NEED if required is None else (required.words, tuple(sorted(required.prefixes)))
-
-
 class SafetyLayer:
     """Indexed safety rules for one region. Immutable after construction (its caches aside): share it
     between threads."""
@@ -107,6 +99,7 @@ class SafetyLayer:
                     _compiled(after[-1])
             self._afterwards[category.id] = tuple(after)
         self._index_anchors(analyser)
+        self._index_needs()
         self._set_region(_choose_region(rules, region))
         self._known = frozenset(known_words) | rules.known_words | rules.typo_targets | rules.followup_words
         by_start: dict[str, list[tuple[str, ...]]] = defaultdict(list)
@@ -159,6 +152,27 @@ class SafetyLayer:
             for letter in {prefix[0] for prefix in by_prefix}
         }  # grouped by first letter: most words need one look-up
         self._unanchored = tuple(unanchored)
+
+    def _index_needs(self) -> None:
+        """Which patterns a message holding a word may match: those that need it (or a word beginning like it)."""
+        by_word: dict[str, set[int]] = defaultdict(set)
+        by_prefix: dict[str, set[int]] = defaultdict(set)
+        needless: list[int] = []
+        for number, rule in enumerate(self._flat):
+            required = rule.analyser.required(rule.skeleton)
+            if required is None:
+                needless.append(number)
+                continue
+            for word in required.words:
+                by_word[word].add(number)
+            for prefix in required.prefixes:
+                by_prefix[prefix].add(number)
+        self._needing = {word: frozenset(numbers) for word, numbers in by_word.items()}
+        self._needing_prefix: dict[str, tuple[tuple[str, frozenset[int]], ...]] = {
+            letter: tuple((prefix, frozenset(numbers)) for prefix, numbers in by_prefix.items() if prefix[0] == letter)
+            for letter in {prefix[0] for prefix in by_prefix}
+        }
+        self._needless = frozenset(needless)
 
     @classmethod
     def from_sections(
@@ -230,20 +244,22 @@ class SafetyLayer:
 
     def _match(self, text: str, *, exact: bool) -> SafetyHit | None:
         words = text.split(" ")
+        possible = set(self._needless)  # the patterns whose needed word the message holds
+        for word in set(words):
+            possible.update(self._needing.get(word, ()))
+            for prefix, numbers in self._needing_prefix.get(word[:1], ()):
+                if word.startswith(prefix):
+                    possible.update(numbers)
         starts: dict[int, list[int]] = defaultdict(list)  # pattern number → the words it may begin at
         offset = 0
         for word in words:
             for number in self._numbers_for(word):
-                starts[number].append(offset)
+                if number in possible:
+                    starts[number].append(offset)
             offset += len(word) + 1
-        present: set[str] | None = None
-        for number in sorted({*starts, *self._unanchored}):  # file order: the first category wins
+        unanchored = possible.intersection(self._unanchored)
+        for number in sorted({*starts, *unanchored}):  # file order: the first category wins
             rule = self._flat[number]
-            need = _needed(rule)
-            if need is not _NO_NEED:  # skip, uncompiled, a pattern whose needed word the message lacks
-                present = present if present is not None else set(words)
-                if need[0].isdisjoint(present) and not (need[1] and any(w.startswith(need[1]) for w in present)):
-                    continue
             regex = _compiled(rule)
             if number in starts:
                 found = any(regex.match(text, at) for at in starts[number])
