@@ -217,6 +217,7 @@ CRISIS = [
     "sorry for everything, please look after the dog",
     "I won't be anyone's burden after this",
     "practised tying the knot again tonight",
+    "I've decided I'm done with all of it",
 ]
 
 EMERGENCY = [
@@ -318,6 +319,7 @@ EMERGENCY = [
     "sudden headache, neck is stiff and the light hurts",
     "I can't feel my bottom and wet myself without noticing",
     "my skin is peeling off in sheets",
+    "my dad won't wake up properly and his breathing is slow",
 ]
 
 MEDICINE = [
@@ -428,6 +430,15 @@ MEDICINE = [
     "thinking of stretching my Humira out",
     "should I swap my amitriptyline for LDN",
     "can I start it without telling my doctor",
+    "I'm 8 weeks pregnant and my doctor wants me to start Enbrel soon, should I",
+    "can I empty my pregabalin capsules into juice",
+    "should I just pause it while I'm on holiday",
+    "is that fine with my sertraline",
+    "can I take a vitamin while I'm on Humira",
+    "thinking of a clinic in Turkey for stem cells, should I go for it",
+    "i drank wine and took my tramadol, was alcohol a bad idea",
+    "wondering whether I should start LDN too",
+    "my jab is due but I have flu, should I still have it",
 ]
 
 ORDINARY = [
@@ -665,6 +676,15 @@ ORDINARY = [
     "my skin is peeling from sunburn",
     "my sister said I could have her old crutches",
     "is it worth swapping my mattress for a memory foam one",
+    "does the article say how LDN is taken",
+    "can biologics stop it getting worse",
+    "is it fine with my doctor if I ask about trials",
+    "what happens to the immune system while you're on biologics",
+    "how does naltrexone help people quit alcohol",
+    "I wonder whether biologics will ever be approved for fibro",
+    "I have a cold, can fibro make colds worse",
+    "my breathing is fine but I'm tired",
+    "I've decided I'm done with gluten",
 ]
 
 
