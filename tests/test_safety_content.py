@@ -218,6 +218,18 @@ CRISIS = [
     "I won't be anyone's burden after this",
     "practised tying the knot again tonight",
     "I've decided I'm done with all of it",
+    "been working out how many it would take to just stop",
+    "I keep imagining swallowing all my pills so everything ends",
+    "standing on the balcony thinking how easy it would be to lean too far",
+    "my brother says we'd be better off without him and he's been cleaning his gun",
+    "she scratches herself with a compass to feel something",
+    "she has pills stashed in a jar for when she's had enough",
+    "if something happens to me tonight at least they will know why",
+    "keep googling how high the 9th floor is",
+    "I wouldn't mind if I never woke up",
+    "been thinking about walking into the traffic",
+    "my dad keeps saying it won't matter soon",
+    "I think everyone would be fine if I quietly slipped away",
 ]
 
 EMERGENCY = [
@@ -320,6 +332,16 @@ EMERGENCY = [
     "I can't feel my bottom and wet myself without noticing",
     "my skin is peeling off in sheets",
     "my dad won't wake up properly and his breathing is slow",
+    "my chest feels heavy and the pain goes down my left arm",
+    "his leg is bent the wrong way and he is pale and cold",
+    "my friend got stabbed and the blood won't stop",
+    "bitten by a snake on the trail, leg swelling up fast",
+    "the man next to me isn't breathing",
+    "I'm 34 weeks pregnant with a bad headache and swollen hands",
+    "one side of my body has gone numb",
+    "I whacked my head and now I'm seeing double",
+    "my dad clutched his chest and slumped over",
+    "her speech went slurry and her left arm gone weak",
 ]
 
 MEDICINE = [
@@ -439,6 +461,10 @@ MEDICINE = [
     "i drank wine and took my tramadol, was alcohol a bad idea",
     "wondering whether I should start LDN too",
     "my jab is due but I have flu, should I still have it",
+    "can I have a drink while on Humira",
+    "should I just refuse the Enbrel",
+    "could I try some of his on myself",
+    "should I go ahead and book the treatment",
 ]
 
 ORDINARY = [
@@ -685,6 +711,18 @@ ORDINARY = [
     "I have a cold, can fibro make colds worse",
     "my breathing is fine but I'm tired",
     "I've decided I'm done with gluten",
+    "the trials stop when results come in, how many would it take to stop a trial",
+    "I lean a bit too far forward when I sit, is that bad posture for fibro",
+    "my son is better off without his phone",
+    "I scratch my arms when they itch to feel relief",
+    "I get headaches when pregnant, is that fibro",
+    "the 5th floor clinic has a lift, right",
+    "I wouldn't mind if I didn't have to wait so long for the rheumatologist",
+    "does it matter if I miss a yoga class",
+    "the days slip away with fibro fog",
+    "I'm not breathing properly during panic attacks",
+    "I had a slumped posture at work today",
+    "I'd like to book a consultation",
 ]
 
 
