@@ -128,6 +128,12 @@ class Index:
             (name, tuple(frozenset(self.analyzer.analyse(cue, correct=False, expand=False).terms) for cue in cues))
             for name, cues in lexicon.topics
         )
+        cues_by_term: dict[str, list[tuple[int, frozenset[str]]]] = defaultdict(list)
+        for number, (_, cues) in enumerate(self.topics):
+            for cue in cues:
+                if cue:  # looked up under one of its words: a cue is named only when all of them are there
+                    cues_by_term[min(cue)].append((number, cue))
+        self._cues_by_term = {term: tuple(found) for term, found in cues_by_term.items()}
         # What each candidate is about: a section's own words plus those of the intents that credit it.
         shared_sets: dict[frozenset[str], frozenset[str]] = {}  # many candidates name the same topics: one set each
         self._candidate_topics: dict[str, frozenset[str]] = {}  # only those that name a topic
@@ -297,7 +303,8 @@ class Index:
     def topics_named(self, terms: Iterable[str]) -> list[str]:
         """The lexicon topics these terms name (a topic is named when all words of one of its cues occur)."""
         present = set(terms)
-        return [name for name, cues in self.topics if any(cue and cue <= present for cue in cues)]
+        numbers = {number for term in present for number, cue in self._cues_by_term.get(term, ()) if cue <= present}
+        return [self.topics[number][0] for number in sorted(numbers)]
 
     def question_weights(self, analysis: Analysis) -> dict[str, float]:
         """Each content term's weight in this question.
