@@ -230,6 +230,15 @@ CRISIS = [
     "been thinking about walking into the traffic",
     "my dad keeps saying it won't matter soon",
     "I think everyone would be fine if I quietly slipped away",
+    "the hunting rifle would settle this for good",
+    "I've been keeping my pregabalin in a tin instead of taking it",
+    "the rope is ready in the garage",
+    "I keep thinking of jumping off the ferry",
+    "I sat with it loaded all night",
+    "I'll join him soon, the tablets are laid out on the table",
+    "I walked to the river with stones in my pockets",
+    "are the railings easy to climb over on the bridge",
+    "I keep hitting my head against the wall when the pain comes",
 ]
 
 EMERGENCY = [
@@ -342,6 +351,11 @@ EMERGENCY = [
     "I whacked my head and now I'm seeing double",
     "my dad clutched his chest and slumped over",
     "her speech went slurry and her left arm gone weak",
+    "I took more of my tramadol than I should and my heart is doing weird things",
+    "started a new tablet and now I have blisters and my skin is peeling",
+    "banged my head and I've been sick twice",
+    "I can't feel anything between my legs",
+    "my sugar reading is 2.4 and I'm shaking",
 ]
 
 MEDICINE = [
@@ -465,6 +479,11 @@ MEDICINE = [
     "should I just refuse the Enbrel",
     "could I try some of his on myself",
     "should I go ahead and book the treatment",
+    "should I just not take it and not tell my doctor",
+    "would it be worth trying one on my fibro, I have her old vials",
+    "LDN morning or night",
+    "I'm taking my first dose now",
+    "should I stop my omeprazole",
 ]
 
 ORDINARY = [
@@ -723,6 +742,15 @@ ORDINARY = [
     "I'm not breathing properly during panic attacks",
     "I had a slumped posture at work today",
     "I'd like to book a consultation",
+    "the new trial would settle the question for good",
+    "I keep my LDN in a cupboard away from the kids",
+    "the rope swing is ready for the kids",
+    "I feel like I'm dying of exhaustion every day",
+    "I'll join my husband at the clinic soon",
+    "my skin is peeling after the beach",
+    "my heart is racing when I'm anxious about the trial",
+    "does it hit my head when the fog comes",
+    "what does the meter say about my steps",
 ]
 
 
