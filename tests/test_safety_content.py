@@ -239,6 +239,16 @@ CRISIS = [
     "I walked to the river with stones in my pockets",
     "are the railings easy to climb over on the bridge",
     "I keep hitting my head against the wall when the pain comes",
+    "they would all get by fine without me",
+    "did my legs again last night",
+    "I can't see myself being here by the summer",
+    "how much amitriptyline is lethal",
+    "I can't carry this body any longer",
+    "I keep a rope in the loft for when it gets too much",
+    "stood on the bridge for an hour staring down at the water",
+    "getting enough to make sure I never wake up",
+    "I won't be around to see the results anyway",
+    "thanks for everything, take care of the kids",
 ]
 
 EMERGENCY = [
@@ -356,6 +366,11 @@ EMERGENCY = [
     "banged my head and I've been sick twice",
     "I can't feel anything between my legs",
     "my sugar reading is 2.4 and I'm shaking",
+    "like an elephant on my chest and I'm sweating",
+    "rigid stomach and her blood pressure is dropping",
+    "fever since the operation and the wound is red and spreading",
+    "she's bringing up blood",
+    "tightness across my chest going into my shoulder",
 ]
 
 MEDICINE = [
@@ -484,6 +499,9 @@ MEDICINE = [
     "LDN morning or night",
     "I'm taking my first dose now",
     "should I stop my omeprazole",
+    "the rheumy offered Humira, should I say yes",
+    "can we just give him half of his tablet",
+    "can I take 2 of my tramadol when it's bad",
 ]
 
 ORDINARY = [
@@ -751,6 +769,15 @@ ORDINARY = [
     "my heart is racing when I'm anxious about the trial",
     "does it hit my head when the fog comes",
     "what does the meter say about my steps",
+    "my team would manage fine without me for a week while I'm off sick",
+    "I did my arms and shoulders stretches again",
+    "I can't see myself being around doctors who dismiss fibro",
+    "how much of the article is about LDN",
+    "we stood on the bridge at the park and looked at the water, lovely walk",
+    "thanks for everything, this was really helpful",
+    "my belly is swollen with IBS, is that fibro",
+    "should I say yes to joining a trial",
+    "can I take 2 minutes to ask another question",
 ]
 
 
