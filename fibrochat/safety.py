@@ -29,7 +29,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from .model import Candidate, Reply
-from .safety_patterns import Analyser, compile_pattern, skeleton
+from .safety_patterns import Analyser, Anchors, compile_pattern, skeleton
 from .safety_rules import Category, Region, SafetyRules, packaged_sections, parse_safety
 from .text import normalise, phrase_at
 
@@ -39,8 +39,7 @@ _MIN_TYPO_LENGTH = 5  # shorter words are left alone: too many real words lie on
 EXACT_CONFIDENCE = 0.95
 INFERRED_CONFIDENCE = 0.8  # matched only after a typo correction or reading "it" as the last subject
 
-_CACHED_PATTERNS = 1024  # patterns kept compiled, for all layers together (the packaged rules have under 200)
-
+_CACHED_PATTERNS = 1024  # patterns kept compiled, for all layers together (the packaged rules have under 500)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,45 +133,15 @@ class SafetyLayer:
 
     def _index_anchors(self, analyser: Analyser) -> None:
         """Which patterns may begin at which words, so a message is only tried where a match can start."""
-        by_word: dict[str, list[int]] = defaultdict(list)
-        by_prefix: dict[str, list[int]] = defaultdict(list)
-        unanchored: list[int] = []
-        for number, rule in enumerate(self._flat):
-            anchors = analyser.anchors(rule.skeleton)
-            if anchors is None:
-                unanchored.append(number)
-                continue
-            for word in anchors.words:
-                by_word[word].append(number)
-            for prefix in anchors.prefixes:
-                by_prefix[prefix].append(number)
-        self._by_word = {word: tuple(numbers) for word, numbers in by_word.items()}
-        self._by_prefix_letter: dict[str, tuple[tuple[str, tuple[int, ...]], ...]] = {
-            letter: tuple((prefix, tuple(numbers)) for prefix, numbers in by_prefix.items() if prefix[0] == letter)
-            for letter in {prefix[0] for prefix in by_prefix}
-        }  # grouped by first letter: most words need one look-up
-        self._unanchored = tuple(unanchored)
+        self._by_word, self._by_prefix_letter, self._unanchored = _indexed(
+            analyser.anchors(rule.skeleton) for rule in self._flat
+        )
 
     def _index_needs(self) -> None:
         """Which patterns a message holding a word may match: those that need it (or a word beginning like it)."""
-        by_word: dict[str, set[int]] = defaultdict(set)
-        by_prefix: dict[str, set[int]] = defaultdict(set)
-        needless: list[int] = []
-        for number, rule in enumerate(self._flat):
-            required = rule.analyser.required(rule.skeleton)
-            if required is None:
-                needless.append(number)
-                continue
-            for word in required.words:
-                by_word[word].add(number)
-            for prefix in required.prefixes:
-                by_prefix[prefix].add(number)
-        self._needing = {word: frozenset(numbers) for word, numbers in by_word.items()}
-        self._needing_prefix: dict[str, tuple[tuple[str, frozenset[int]], ...]] = {
-            letter: tuple((prefix, frozenset(numbers)) for prefix, numbers in by_prefix.items() if prefix[0] == letter)
-            for letter in {prefix[0] for prefix in by_prefix}
-        }
-        self._needless = frozenset(needless)
+        self._needing, self._needing_prefix, self._needless = _indexed(
+            rule.analyser.required(rule.skeleton) for rule in self._flat
+        )
 
     @classmethod
     def from_sections(
@@ -294,6 +263,30 @@ class SafetyLayer:
             return word
         found = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=_max_edits(len(word)))
         return found[0] if found is not None else word
+
+
+_ByLetter = dict[str, tuple[tuple[str, frozenset[int]], ...]]
+
+
+def _indexed(found: Iterable[Anchors | None]) -> tuple[dict[str, frozenset[int]], _ByLetter, frozenset[int]]:
+    """Pattern numbers (in the order given) under each word and each prefix of theirs, the prefixes grouped by
+    first letter so that most words need one look-up; and the numbers of those with none."""
+    by_word: dict[str, set[int]] = defaultdict(set)
+    by_prefix: dict[str, set[int]] = defaultdict(set)
+    unindexed: list[int] = []
+    for number, anchors in enumerate(found):
+        if anchors is None:
+            unindexed.append(number)
+            continue
+        for word in anchors.words:
+            by_word[word].add(number)
+        for prefix in anchors.prefixes:
+            by_prefix[prefix].add(number)
+    by_letter: _ByLetter = {
+        letter: tuple((prefix, frozenset(numbers)) for prefix, numbers in by_prefix.items() if prefix[0] == letter)
+        for letter in {prefix[0] for prefix in by_prefix}
+    }
+    return {word: frozenset(numbers) for word, numbers in by_word.items()}, by_letter, frozenset(unindexed)
 
 
 def _without(words: list[str], phrases: Mapping[str, tuple[tuple[str, ...], ...]]) -> list[str]:
