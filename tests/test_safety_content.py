@@ -249,6 +249,10 @@ CRISIS = [
     "getting enough to make sure I never wake up",
     "I won't be around to see the results anyway",
     "thanks for everything, take care of the kids",
+    "sui thoughts every night this week",
+    "got the shotgun out and sat with it most nights",
+    "what would happen if someone took a whole bottle of gabapentin",
+    "I keep thinking about stepping off the ledge at work",
 ]
 
 EMERGENCY = [
@@ -371,6 +375,9 @@ EMERGENCY = [
     "fever since the operation and the wound is red and spreading",
     "she's bringing up blood",
     "tightness across my chest going into my shoulder",
+    "had my Enbrel jab an hour ago and now I'm covered in hives",
+    "been throwing up nonstop since this morning",
+    "sudden loss of vision in one eye",
 ]
 
 MEDICINE = [
@@ -502,6 +509,7 @@ MEDICINE = [
     "the rheumy offered Humira, should I say yes",
     "can we just give him half of his tablet",
     "can I take 2 of my tramadol when it's bad",
+    "started LDN yesterday and I'm still on tramadol",
 ]
 
 ORDINARY = [
@@ -778,6 +786,14 @@ ORDINARY = [
     "my belly is swollen with IBS, is that fibro",
     "should I say yes to joining a trial",
     "can I take 2 minutes to ask another question",
+    "stubbed my toe, a bit bruised",
+    "LDN blocks opioid receptors, how does that help",
+    "is LDN basically an opioid",
+    "we went to the sui generis exhibition",
+    "what happens if you take a whole course of antibiotics",
+    "stepping off the bus hurts my knees",
+    "I had hives years ago from penicillin, can fibro cause rashes",
+    "I lost my sight of the bigger picture with fibro fog",
 ]
 
 
