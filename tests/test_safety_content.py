@@ -253,6 +253,9 @@ CRISIS = [
     "got the shotgun out and sat with it most nights",
     "what would happen if someone took a whole bottle of gabapentin",
     "I keep thinking about stepping off the ledge at work",
+    "I found burn marks on his arm and he says he did it with a match",
+    "I won't be around for another year of this",
+    "my friend sent a goodbye message and isn't picking up",
 ]
 
 EMERGENCY = [
@@ -378,6 +381,7 @@ EMERGENCY = [
     "had my Enbrel jab an hour ago and now I'm covered in hives",
     "been throwing up nonstop since this morning",
     "sudden loss of vision in one eye",
+    "CP and SOB since lunch",
 ]
 
 MEDICINE = [
@@ -510,6 +514,8 @@ MEDICINE = [
     "can we just give him half of his tablet",
     "can I take 2 of my tramadol when it's bad",
     "started LDN yesterday and I'm still on tramadol",
+    "should I cancel my Humira and try LDN instead",
+    "my dad is on warfarin, can he take turmeric supplements",
 ]
 
 ORDINARY = [
@@ -794,6 +800,11 @@ ORDINARY = [
     "stepping off the bus hurts my knees",
     "I had hives years ago from penicillin, can fibro cause rashes",
     "I lost my sight of the bigger picture with fibro fog",
+    "I posted a goodbye message to my team when I retired",
+    "I won't be around for the next session, I'm away",
+    "the burn marks from my heat pad have faded",
+    "should I cancel my physio appointment when I'm flaring",
+    "is turmeric good for inflammation in general",
 ]
 
 
