@@ -256,6 +256,13 @@ CRISIS = [
     "I found burn marks on his arm and he says he did it with a match",
     "I won't be around for another year of this",
     "my friend sent a goodbye message and isn't picking up",
+    "searched how many of her tablets would be a lethal dose",
+    "my wife keeps saying she hopes she doesn't wake up",
+    "my mate keeps talkin about jumpin off the multistorey",
+    "she has a stash of blades and wears long sleeves in summer",
+    "my brother just wrote last post on facebook",
+    "my son burns himself with matches when he's stressed",
+    "she'll just take all her pills and be done with it",
 ]
 
 EMERGENCY = [
@@ -382,6 +389,12 @@ EMERGENCY = [
     "been throwing up nonstop since this morning",
     "sudden loss of vision in one eye",
     "CP and SOB since lunch",
+    "my dad's calf is swollen and red and now he is really short of breath",
+    "he can barely keep his eyes open after his meds",
+    "worst headache of his life and he's vomiting",
+    "there's a smell of gas and we all feel dizzy",
+    "my husband has got chest pain right now",
+    "my grandad can't get his breath",
 ]
 
 MEDICINE = [
@@ -516,6 +529,11 @@ MEDICINE = [
     "started LDN yesterday and I'm still on tramadol",
     "should I cancel my Humira and try LDN instead",
     "my dad is on warfarin, can he take turmeric supplements",
+    "is it ok if I add ibuprofen to her warfarin",
+    "my friend offered her leftover Humira pens to my mum",
+    "would it be ok for us to just not start it",
+    "is it fine to give him some of mine",
+    "can I give my 5 year old some of my pregabalin",
 ]
 
 ORDINARY = [
@@ -805,6 +823,10 @@ ORDINARY = [
     "the burn marks from my heat pad have faded",
     "should I cancel my physio appointment when I'm flaring",
     "is turmeric good for inflammation in general",
+    "my sister wears long sleeves because she's always cold with fibro",
+    "my mum has got a chest infection, is fibro linked to that",
+    "I smell gas in the street sometimes, unrelated but is fibro worse in cold weather",
+    "is it ok if I give my cat a treat",
 ]
 
 
