@@ -263,6 +263,9 @@ CRISIS = [
     "my brother just wrote last post on facebook",
     "my son burns himself with matches when he's stressed",
     "she'll just take all her pills and be done with it",
+    "I'm thinking of swallowing all of them tonight",
+    "my uncle says he'll drive his car into the canal",
+    "she posted she's taking all her pills tonight",
 ]
 
 EMERGENCY = [
@@ -395,6 +398,8 @@ EMERGENCY = [
     "there's a smell of gas and we all feel dizzy",
     "my husband has got chest pain right now",
     "my grandad can't get his breath",
+    "can't feel the right side of my face and my words are coming out slurred",
+    "pt with CP and SOB, sats 89",
 ]
 
 MEDICINE = [
@@ -827,6 +832,10 @@ ORDINARY = [
     "my mum has got a chest infection, is fibro linked to that",
     "I smell gas in the street sometimes, unrelated but is fibro worse in cold weather",
     "is it ok if I give my cat a treat",
+    "I'm thinking of taking all of the advice in the article",
+    "she's taking all her pills as prescribed, is that good",
+    "my words come out wrong with fibro fog",
+    "the sats on the exam were hard",
 ]
 
 
