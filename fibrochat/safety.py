@@ -222,9 +222,8 @@ class SafetyLayer:
         starts: dict[int, list[int]] = defaultdict(list)  # pattern number → the words it may begin at
         offset = 0
         for word in words:
-            for number in self._numbers_for(word):
-                if number in possible:
-                    starts[number].append(offset)
+            for number in self._numbers_for(word, possible):
+                starts[number].append(offset)
             offset += len(word) + 1
         unanchored = possible.intersection(self._unanchored)
         for number in sorted({*starts, *unanchored}):  # file order: the first category wins
@@ -238,13 +237,13 @@ class SafetyLayer:
                 return SafetyHit(rule.category, rule.pattern, exact)
         return None
 
-    def _numbers_for(self, word: str) -> tuple[int, ...]:
-        """The patterns that may begin at `word`."""
-        numbers = list(self._by_word.get(word, ()))
+    def _numbers_for(self, word: str, possible: set[int]) -> set[int]:
+        """The patterns among `possible` that may begin at `word`."""
+        numbers = possible.intersection(self._by_word.get(word, ()))
         for prefix, more in self._by_prefix_letter.get(word[:1], ()):
             if word.startswith(prefix):
-                numbers.extend(more)
-        return tuple(numbers)
+                numbers.update(possible.intersection(more))
+        return numbers
 
     def scan(self, text: str) -> SafetyHit | None:
         """Every pattern at every position, with no anchors: the reference the fast path must agree with."""
