@@ -266,6 +266,10 @@ CRISIS = [
     "I'm thinking of swallowing all of them tonight",
     "my uncle says he'll drive his car into the canal",
     "she posted she's taking all her pills tonight",
+    "I no longer see a reason to keep going",
+    "found burn marks on her forearms",
+    "what dose of pregabalin would be lethal",
+    "I have a plan and the pills are on the table next to me",
 ]
 
 EMERGENCY = [
@@ -400,6 +404,7 @@ EMERGENCY = [
     "my grandad can't get his breath",
     "can't feel the right side of my face and my words are coming out slurred",
     "pt with CP and SOB, sats 89",
+    "my mum doesn't know where she is and can't recognise her own kids",
 ]
 
 MEDICINE = [
@@ -539,6 +544,8 @@ MEDICINE = [
     "would it be ok for us to just not start it",
     "is it fine to give him some of mine",
     "can I give my 5 year old some of my pregabalin",
+    "can I order it online and take it anyway",
+    "which is better for me, Enbrel or LDN",
 ]
 
 ORDINARY = [
@@ -836,6 +843,9 @@ ORDINARY = [
     "she's taking all her pills as prescribed, is that good",
     "my words come out wrong with fibro fog",
     "the sats on the exam were hard",
+    "my tablets are in front of me, which one is the LDN",
+    "LDN is better for me than gabapentin was, why is that",
+    "I can't recognise my own handwriting with fibro fog",
 ]
 
 
