@@ -270,6 +270,7 @@ CRISIS = [
     "found burn marks on her forearms",
     "what dose of pregabalin would be lethal",
     "I have a plan and the pills are on the table next to me",
+    "my husband hits me and I'm scared to go home",
 ]
 
 EMERGENCY = [
@@ -405,6 +406,12 @@ EMERGENCY = [
     "can't feel the right side of my face and my words are coming out slurred",
     "pt with CP and SOB, sats 89",
     "my mum doesn't know where she is and can't recognise her own kids",
+    "she fell off her horse and is hard to keep awake",
+    "my son drank some of the bleach",
+    "he took a load of paracetamol last night",
+    "my 3 week old has a temperature of 38.2 and is not feeding",
+    "the CO alarm went off and now we all have headaches and feel dizzy",
+    "the pain is spreading into my jaw",
 ]
 
 MEDICINE = [
@@ -546,6 +553,13 @@ MEDICINE = [
     "can I give my 5 year old some of my pregabalin",
     "can I order it online and take it anyway",
     "which is better for me, Enbrel or LDN",
+    "I have a fever, should I still take my methotrexate",
+    "should I still take tonight's dose",
+    "can I breastfeed on my pregabalin while my 2 month old is so small",
+    "mum wants to stop her Xeljanz, should she just stop",
+    "should I ask my GP to put me on Rinvoq",
+    "can I add st john's wort to my sertraline",
+    "how many a day with my LDN",
 ]
 
 ORDINARY = [
@@ -846,6 +860,11 @@ ORDINARY = [
     "my tablets are in front of me, which one is the LDN",
     "LDN is better for me than gabapentin was, why is that",
     "I can't recognise my own handwriting with fibro fog",
+    "my knee pain is spreading into my thigh",
+    "my dad hits the gym every day despite fibro",
+    "I had flu last week, can fibro make recovery slower",
+    "should I ask my GP about the article",
+    "my hands are hard to keep warm",
 ]
 
 
