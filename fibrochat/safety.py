@@ -73,6 +73,18 @@ def _compiled(rule: _Rule) -> re.Pattern[str]:
     return compile_pattern(rule.pattern, rule.words, rule.category.path, rule.category.line, what)
 
 
+def _read(rules: SafetyRules, patterns: tuple[str, ...], category: Category, analyser: Analyser) -> tuple[_Rule, ...]:
+    """A category's patterns, read for indexing; compiled as well unless packaged, so a curator's mistake is
+    named at load."""
+    read = []
+    for pattern in patterns:
+        source = skeleton(pattern, rules.words, category.path, category.line)
+        read.append(_Rule(category, pattern, source, rules.words, analyser))
+        if not rules.packaged:  # each in turn: the first mistake in the file is the one named
+            _compiled(read[-1])
+    return tuple(read)
+
+
 class SafetyLayer:
     """Indexed safety rules for one region. Immutable after construction (its caches aside): share it
     between threads."""
@@ -80,23 +92,13 @@ class SafetyLayer:
     def __init__(self, rules: SafetyRules, *, region: str | None = None, known_words: Iterable[str] = ()) -> None:
         self.rules = rules
         analyser = Analyser(rules.words)
-        flat: list[_Rule] = []  # numbered in file order: the lowest that matches wins
-        for category in rules.categories:
-            for pattern in category.patterns:
-                source = skeleton(pattern, rules.words, category.path, category.line)
-                flat.append(_Rule(category, pattern, source, rules.words, analyser))
-                if not rules.packaged:  # every check now: a curator's mistake is named at load
-                    _compiled(flat[-1])
-        self._flat = tuple(flat)
-        self._afterwards: dict[str, tuple[_Rule, ...]] = {}  # category → the rules of its `afterwards`
-        for category in rules.categories:
-            after = []
-            for pattern in category.afterwards:
-                source = skeleton(pattern, rules.words, category.path, category.line)
-                after.append(_Rule(category, pattern, source, rules.words, analyser))
-                if not rules.packaged:
-                    _compiled(after[-1])
-            self._afterwards[category.id] = tuple(after)
+        # numbered in file order: the lowest that matches wins
+        self._flat = tuple(
+            rule for category in rules.categories for rule in _read(rules, category.patterns, category, analyser)
+        )
+        self._afterwards = {  # category → the rules of its `afterwards`
+            category.id: _read(rules, category.afterwards, category, analyser) for category in rules.categories
+        }
         self._index_anchors(analyser)
         self._index_needs()
         self._set_region(_choose_region(rules, region))
