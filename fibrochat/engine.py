@@ -116,7 +116,8 @@ class Chatbot:
         if hit is not None:  # safety first: before any retrieval; the context only notes the category
             return self._safety_reply(hit, cleaned), replace(context, safety=hit.category.id)
 
-        after_greeting = self._after_greeting(cleaned, context)
+        spelled = self.index.analyzer.spell_out(normalise(cleaned))  # "thx" read as "thanks": smalltalk, below
+        after_greeting = self._after_greeting(cleaned, spelled, context)
         if after_greeting is not None:
             return after_greeting
         analysis = self.index.analyse(cleaned)
@@ -151,7 +152,7 @@ class Chatbot:
             if found is not None and (reply.intent is None or _outscores(found, chosen)):
                 reply, chosen, resolved = found
         if reply.kind == "fallback" and reply.intent is None:
-            opening = self._smalltalk_before_remark(cleaned)
+            opening = self._smalltalk_before_remark(cleaned, spelled)
             if opening is not None:  # "thanks, you explained it better than my doctor": thanks, not "no source"
                 reply, chosen = opening, None
         if note:
@@ -164,12 +165,12 @@ class Chatbot:
         intent = self._intent_of(chosen) if answered is not None and chosen is not None else None
         return reply, self.followups.next_context(context, resolved, answered, intent)
 
-    def _after_greeting(self, cleaned: str, context: Context) -> tuple[Reply, Context] | None:
+    def _after_greeting(self, cleaned: str, spelled: str, context: Context) -> tuple[Reply, Context] | None:
         """The answer to what follows a greeting or thanks ("hi! is fibro autoimmune?"), if it has one.
 
         "ta, that's useful" is thanks through and through, not a follow-up on "that"; "thanks! and how does
         it work?" asks something."""
-        rest = self.index.after_smalltalk(self.index.analyzer.spell_out(normalise(cleaned)))
+        rest = self.index.after_smalltalk(spelled)
         if rest is None or ("?" not in cleaned and self._is_smalltalk(self.index.rank(self.index.analyse(rest)))):
             return None
         reply, after = self.answer(rest, context)
@@ -177,9 +178,8 @@ class Chatbot:
             return None  # "good morning, I hope you are keeping well" is a greeting, not a question about hope
         return reply, after
 
-    def _smalltalk_before_remark(self, cleaned: str) -> Reply | None:
+    def _smalltalk_before_remark(self, cleaned: str, spelled: str) -> Reply | None:
         """The reply to the greeting or thanks a message opens with, when what follows asks nothing."""
-        spelled = self.index.analyzer.spell_out(normalise(cleaned))
         rest = self.index.after_smalltalk(spelled)
         intent = self.index.opening_smalltalk(spelled)
         if rest is None or intent is None or "?" in cleaned or rest.split(" ", 1)[0] in REQUEST_WORDS:
