@@ -103,12 +103,10 @@ class SafetyLayer:
         self._index_needs()
         self._set_region(_choose_region(rules, region))
         self._known = frozenset(known_words) | rules.known_words | rules.typo_targets | rules.followup_words
-        by_start: dict[str, list[tuple[str, ...]]] = defaultdict(list)
-        for filler in rules.fillers:
-            words = tuple(filler.split())
-            by_start[words[0]].append(words)
-        # each filler's words, under its first word, the longest first: "i think" is looked for only at "i"
-        self._fillers = {start: tuple(sorted(found, key=len, reverse=True)) for start, found in by_start.items()}
+        by_start: dict[str, list[str]] = defaultdict(list)
+        for filler in rules.fillers:  # under its first word: "i think" is looked for only at "i"
+            by_start[filler.split(" ", 1)[0]].append(filler)
+        self._fillers = {start: tuple(found) for start, found in by_start.items()}
         by_length: dict[int, list[str]] = defaultdict(list)
         for target in rules.typo_targets:
             by_length[len(target)].append(target)
@@ -290,13 +288,12 @@ def _indexed(found: Iterable[Anchors | None]) -> tuple[dict[str, frozenset[int]]
     return {word: frozenset(numbers) for word, numbers in by_word.items()}, by_letter, frozenset(unindexed)
 
 
-def _without(words: list[str], phrases: Mapping[str, tuple[tuple[str, ...], ...]]) -> list[str]:
-    """The words less every occurrence of the phrases (by first word, the longest first): the longest at each place."""
+def _without(words: list[str], phrases: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """The words less every occurrence of the phrases (listed under their first word): the longest at each place."""
     kept: list[str] = []
     position = 0
     while position < len(words):
-        candidates = phrases.get(words[position], ())
-        taken = next((len(p) for p in candidates if tuple(words[position : position + len(p)]) == p), 0)
+        taken = phrase_at(words, position, phrases.get(words[position], ()))
         if taken:
             position += taken
         else:
